@@ -1,0 +1,85 @@
+/**
+ * The connector contract: the only way the engine talks to a target system (directory, SCIM app,
+ * database). Modelled on crossplane's external client: few methods, each idempotent.
+ *
+ * Contract for every implementation:
+ * - Accounts are identified by `username` (Roster's account name); `id` is the target's own
+ *   stable identifier (DN, objectGUID, SCIM id, role name) reported back for status.
+ * - `ownerMarker` is an opaque string chosen by the engine. Connectors persist it on accounts they
+ *   create (LDAP attribute, SCIM externalId, PostgreSQL COMMENT ON ROLE) and report it back as
+ *   `owner`. An account whose `owner` is undefined is not Roster's: the engine never asks to modify
+ *   or delete it except through an explicit `adopt` change.
+ * - `roles` are entitlement names (group names, SCIM group displayNames, PostgreSQL role names).
+ *   Membership is changed member by member; a connector never rewrites a whole member list.
+ * - Every change is idempotent: creating an account that exists with our marker, adding a role
+ *   already held, disabling a disabled account, deleting an account already gone all succeed.
+ * - Failures are classified by throwing TransientError (retry), TerminalError (stop, report) or
+ *   ConflictError (an unowned account stands in the way), from ../errors.ts. Secrets never appear
+ *   in messages.
+ */
+
+/** A value a target attribute can take; `null` in an update clears the attribute. */
+export type AttributeValue = string | string[];
+
+export interface ObservedAccount {
+  /** The target's stable identifier (DN / objectGUID / SCIM id / role name). */
+  id: string;
+  username: string;
+  /** Roster's ownership marker as stored on the account, or undefined when the account has none. */
+  owner: string | undefined;
+  enabled: boolean;
+  /** The account's attributes, restricted to those the connector maps (target attribute names). */
+  attributes: Record<string, AttributeValue>;
+  /** Roles (groups / roles) the account currently holds, among the roles the connector manages. */
+  roles: string[];
+}
+
+export interface DesiredAccount {
+  username: string;
+  ownerMarker: string;
+  enabled: boolean;
+  attributes: Record<string, AttributeValue>;
+  roles: string[];
+  /** An initial password, when the Target asks for one; never logged. */
+  password?: string;
+  /** When the target itself should stop the account (defence in depth), RFC 3339. */
+  validUntil?: string;
+}
+
+/** One idempotent operation against a target. */
+export type AccountChange =
+  | { op: "create"; account: DesiredAccount }
+  | { op: "update"; username: string; set: Record<string, AttributeValue | null>; validUntil?: string | null }
+  | { op: "addRoles"; username: string; roles: string[] }
+  | { op: "removeRoles"; username: string; roles: string[] }
+  | { op: "enable"; username: string }
+  | { op: "disable"; username: string }
+  | { op: "delete"; username: string }
+  /** Stamp Roster's marker on a pre-existing account that an adopt rule matched. */
+  | { op: "adopt"; username: string; ownerMarker: string };
+
+export type AccountOperation = AccountChange["op"];
+
+export interface ApplyResult {
+  /** The target's id of the account after the change (undefined after a delete). */
+  id: string | undefined;
+}
+
+export interface ListOptions {
+  signal?: AbortSignal;
+  /** Roles (groups) Roster manages in this target; membership of other groups is not reported. */
+  roles?: string[];
+}
+
+export interface Connector {
+  /** Reads every account in the connector's scope, in bulk (paged internally), with roles. */
+  list(options?: ListOptions): Promise<ObservedAccount[]>;
+  /** Reads one account by username; undefined when it does not exist. */
+  observe(username: string, options?: ListOptions): Promise<ObservedAccount | undefined>;
+  /** Applies one change; idempotent; throws a classified RosterError on failure. */
+  apply(change: AccountChange): Promise<ApplyResult>;
+  /** Checks connectivity and credentials (Target `Connected` condition). */
+  check(): Promise<void>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
