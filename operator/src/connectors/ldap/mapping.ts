@@ -1,0 +1,127 @@
+/**
+ * Pure mapping between Roster accounts and OpenLDAP entries: DNs, filters, the entry of a new
+ * account, modify changes for an update, and the ObservedAccount read back from an entry.
+ */
+import type { Entry } from "ldapts";
+import type { AttributeValue, DesiredAccount, ObservedAccount } from "../../engine/connector.js";
+import { TerminalError } from "../../errors.js";
+import { childDN } from "../shared/ldap-dn.js";
+import { firstValue, valuesOf } from "../shared/ldap-entry.js";
+import { equalityFilter } from "../shared/ldap-escape.js";
+import { markerValue, readMarker, withoutMarkers } from "../shared/ldap-marker.js";
+import type { LdapConnectorConfig } from "./config.js";
+
+/** ppolicy's operational attribute; this value locks the account until an administrator clears it. */
+export const LOCK_ATTRIBUTE = "pwdAccountLockedTime";
+export const PERMANENT_LOCK = "000001010000Z";
+
+export type EntryAttributes = Record<string, string[]>;
+
+export function userDN(config: LdapConnectorConfig, username: string): string {
+  return childDN(config.rdnAttribute, username, config.usersBaseDN);
+}
+
+/** Accounts in scope: entries of the first configured object class. */
+export function accountsFilter(config: LdapConnectorConfig): string {
+  return equalityFilter("objectClass", config.objectClasses[0] ?? "inetOrgPerson");
+}
+
+export function accountFilter(config: LdapConnectorConfig, username: string): string {
+  return `(&${accountsFilter(config)}${equalityFilter(config.rdnAttribute, username)})`;
+}
+
+/** Attributes to request when reading accounts (the lock state is operational: asked by name). */
+export function readAttributes(config: LdapConnectorConfig): string[] {
+  const extra = config.posix ? ["uidNumber"] : [];
+  return [
+    ...new Set([config.rdnAttribute, config.ownerAttribute, LOCK_ATTRIBUTE, ...config.attributes, ...extra]),
+  ];
+}
+
+/** Attributes Roster sets itself; a mapping that writes them is a configuration error. */
+function reservedAttributes(config: LdapConnectorConfig): string[] {
+  return [config.rdnAttribute, config.ownerAttribute, "objectClass", "userPassword", LOCK_ATTRIBUTE];
+}
+
+export function assertWritable(config: LdapConnectorConfig, attributes: Iterable<string>): void {
+  const reserved = new Set(reservedAttributes(config).map((name) => name.toLowerCase()));
+  for (const name of attributes) {
+    if (reserved.has(name.toLowerCase())) {
+      throw new TerminalError(
+        "ReservedAttribute",
+        `attribute "${name}" is managed by the LDAP connector itself and cannot be mapped`,
+      );
+    }
+  }
+}
+
+/** Values to write: strings and arrays as lists, with empty strings dropped (LDAP has no empty values). */
+export function toValues(value: AttributeValue | null): string[] {
+  if (value === null) return [];
+  return (Array.isArray(value) ? value : [value]).filter((item) => item !== "");
+}
+
+export interface PosixIds {
+  uidNumber: number;
+}
+
+/** The attributes of a new account's entry (password and lock are applied separately). */
+export function newEntry(
+  config: LdapConnectorConfig,
+  account: DesiredAccount,
+  posix?: PosixIds,
+): EntryAttributes {
+  assertWritable(config, Object.keys(account.attributes));
+  const entry: EntryAttributes = {};
+  for (const [name, value] of Object.entries(account.attributes)) {
+    const values = toValues(value);
+    if (values.length > 0) entry[name] = values;
+  }
+  const classes = [...config.objectClasses];
+  entry[config.rdnAttribute] = [account.username];
+  entry.cn ??= [account.username];
+  entry.sn ??= [account.username];
+  if (config.posix && posix) {
+    classes.push("posixAccount");
+    entry.uidNumber = [String(posix.uidNumber)];
+    entry.gidNumber = [String(config.posix.gidNumber)];
+    entry.homeDirectory = [config.posix.homeDirectory.replaceAll("{username}", account.username)];
+    entry.loginShell = [config.posix.loginShell];
+  }
+  entry.objectClass = classes;
+  const ownerValues = entry[config.ownerAttribute] ?? [];
+  entry[config.ownerAttribute] = [...ownerValues, markerValue(account.ownerMarker)];
+  if (!account.enabled) entry[LOCK_ATTRIBUTE] = [PERMANENT_LOCK];
+  return entry;
+}
+
+/** Replace-modifications for an update: a null or empty value removes the attribute. */
+export function updateModifications(
+  config: LdapConnectorConfig,
+  set: Record<string, AttributeValue | null>,
+): Array<{ attribute: string; values: string[] }> {
+  assertWritable(config, Object.keys(set));
+  return Object.entries(set).map(([attribute, value]) => ({ attribute, values: toValues(value) }));
+}
+
+function reported(values: string[]): AttributeValue {
+  return values.length === 1 ? (values[0] as string) : values;
+}
+
+/** The account an entry describes; `roles` comes from group lookups. */
+export function observedFrom(config: LdapConnectorConfig, entry: Entry, roles: string[]): ObservedAccount {
+  const attributes: Record<string, AttributeValue> = {};
+  for (const name of config.attributes) {
+    const all = valuesOf(entry, name);
+    const values = name.toLowerCase() === config.ownerAttribute.toLowerCase() ? withoutMarkers(all) : all;
+    if (values.length > 0) attributes[name] = reported(values);
+  }
+  return {
+    id: entry.dn,
+    username: firstValue(entry, config.rdnAttribute) ?? "",
+    owner: readMarker(valuesOf(entry, config.ownerAttribute)),
+    enabled: valuesOf(entry, LOCK_ATTRIBUTE).length === 0,
+    attributes,
+    roles,
+  };
+}

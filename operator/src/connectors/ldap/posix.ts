@@ -1,0 +1,84 @@
+/**
+ * uidNumber allocation that never hands out a number twice, even after accounts are deleted: a
+ * counter entry (a posixGroup whose gidNumber holds the next free uidNumber) is advanced with an
+ * atomic compare-and-swap modify (delete the value read, add the next one). A concurrent
+ * allocator makes the delete fail with noSuchAttribute; we then re-read and try again.
+ */
+import { Attribute, Change } from "ldapts";
+import { TransientError } from "../../errors.js";
+import { childDN, rdnValue } from "../shared/ldap-dn.js";
+import { firstValue } from "../shared/ldap-entry.js";
+import { LdapResult, ldapResultCode } from "../shared/ldap-errors.js";
+import type { LdapTransport } from "../shared/ldap-transport.js";
+import type { PosixSettings } from "./config.js";
+
+const COUNTER_ATTRIBUTE = "gidNumber";
+const MAX_ATTEMPTS = 50;
+
+export function counterDN(posix: PosixSettings, usersBaseDN: string): string {
+  return posix.counterDN ?? childDN("cn", "roster-uidnumber", usersBaseDN);
+}
+
+export class UidNumberAllocator {
+  constructor(
+    private readonly transport: LdapTransport,
+    private readonly dn: string,
+    private readonly firstUidNumber: number,
+  ) {}
+
+  private async read(): Promise<number | undefined> {
+    try {
+      const [entry] = await this.transport.search(this.dn, {
+        scope: "base",
+        filter: "(objectClass=*)",
+        attributes: [COUNTER_ATTRIBUTE],
+      });
+      const value = entry ? firstValue(entry, COUNTER_ATTRIBUTE) : undefined;
+      return value === undefined ? undefined : Number(value);
+    } catch (err) {
+      if (ldapResultCode(err) === LdapResult.noSuchObject) return undefined;
+      throw err;
+    }
+  }
+
+  private async createCounter(): Promise<void> {
+    try {
+      await this.transport.add(this.dn, {
+        objectClass: ["posixGroup"],
+        cn: [rdnValue(this.dn)],
+        [COUNTER_ATTRIBUTE]: [String(this.firstUidNumber)],
+        description: ["Next uidNumber Roster allocates; never lower this value."],
+      });
+    } catch (err) {
+      if (ldapResultCode(err) !== LdapResult.entryAlreadyExists) throw err;
+    }
+  }
+
+  /** Reserves and returns the next uidNumber. */
+  async next(): Promise<number> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const current = await this.read();
+      if (current === undefined) {
+        await this.createCounter();
+        continue;
+      }
+      const swap = [
+        new Change({
+          operation: "delete",
+          modification: new Attribute({ type: COUNTER_ATTRIBUTE, values: [String(current)] }),
+        }),
+        new Change({
+          operation: "add",
+          modification: new Attribute({ type: COUNTER_ATTRIBUTE, values: [String(current + 1)] }),
+        }),
+      ];
+      try {
+        await this.transport.modify(this.dn, swap);
+        return current;
+      } catch (err) {
+        if (ldapResultCode(err) !== LdapResult.noSuchAttribute) throw err;
+      }
+    }
+    throw new TransientError("UidNumberContention", `uidNumber counter ${this.dn} kept changing under us`);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Roles as directory groups, found by `cn` under the groups base DN. Membership changes touch one
+ * value of the member attribute at a time (modify add / delete of that value), so members that
+ * other tools or people manage are never rewritten. Shared by the OpenLDAP and AD connectors.
+ */
+import { Attribute, Change, type Entry } from "ldapts";
+import { TerminalError } from "../../errors.js";
+import { normalizeDN } from "./ldap-dn.js";
+import { LdapResult, ldapResultCode } from "./ldap-errors.js";
+import { valuesOf } from "./ldap-entry.js";
+import { equalityFilter } from "./ldap-escape.js";
+import { parseRangedAttribute, rangeRequest } from "./ldap-range.js";
+import type { LdapTransport } from "./ldap-transport.js";
+
+export interface GroupSchema {
+  groupsBaseDN: string;
+  objectClass: string;
+  /** `member`, `uniqueMember` (values are DNs) or `memberUid` (values are usernames). */
+  memberAttribute: string;
+  memberIsDN: boolean;
+  /**
+   * For groups whose schema requires at least one member (groupOfNames, groupOfUniqueNames):
+   * the value left in place when Roster removes the last member. Undefined when groups may be empty.
+   */
+  emptyPlaceholder: string | undefined;
+  pageSize: number;
+  /** Window size for ranged retrieval of the member attribute (AD); undefined reads it whole. */
+  rangeSize: number | undefined;
+}
+
+/** Normal form of a member value, for comparisons. */
+export function memberKey(schema: GroupSchema, value: string): string {
+  return schema.memberIsDN ? normalizeDN(value) : value;
+}
+
+export class GroupDirectory {
+  private readonly dnByRole = new Map<string, string>();
+
+  constructor(
+    private readonly transport: LdapTransport,
+    private readonly schema: GroupSchema,
+  ) {}
+
+  private groupFilter(extra: string): string {
+    return `(&${equalityFilter("objectClass", this.schema.objectClass)}${extra})`;
+  }
+
+  /** The DN of the group named `role`; a missing group is a configuration problem (terminal). */
+  async resolve(role: string): Promise<string> {
+    const cached = this.dnByRole.get(role);
+    if (cached) return cached;
+    const found = await this.transport.search(this.schema.groupsBaseDN, {
+      scope: "sub",
+      filter: this.groupFilter(equalityFilter("cn", role)),
+      attributes: ["1.1"],
+    });
+    if (found.length !== 1) {
+      const problem = found.length === 0 ? "no group" : `${found.length} groups`;
+      throw new TerminalError("RoleNotFound", `${problem} named "${role}" under ${this.schema.groupsBaseDN}`);
+    }
+    const dn = (found[0] as Entry).dn;
+    this.dnByRole.set(role, dn);
+    return dn;
+  }
+
+  /** Adds one member value; "already a member" counts as success. */
+  async addMember(role: string, member: string): Promise<void> {
+    const dn = await this.resolve(role);
+    const change = new Change({
+      operation: "add",
+      modification: new Attribute({ type: this.schema.memberAttribute, values: [member] }),
+    });
+    await this.tolerating([LdapResult.attributeOrValueExists, LdapResult.entryAlreadyExists], () =>
+      this.transport.modify(dn, [change]),
+    );
+  }
+
+  /**
+   * Removes one member value; "not a member" counts as success. When the schema refuses to leave
+   * the group empty, the same modify also adds the placeholder member, atomically.
+   */
+  async removeMember(role: string, member: string): Promise<void> {
+    const dn = await this.resolve(role);
+    const remove = new Change({
+      operation: "delete",
+      modification: new Attribute({ type: this.schema.memberAttribute, values: [member] }),
+    });
+    const notMember = [LdapResult.noSuchAttribute, LdapResult.unwillingToPerform];
+    try {
+      await this.tolerating(notMember, () => this.transport.modify(dn, [remove]));
+    } catch (err) {
+      const placeholder = this.schema.emptyPlaceholder;
+      if (placeholder === undefined || ldapResultCode(err) !== LdapResult.objectClassViolation) throw err;
+      const keep = new Change({
+        operation: "add",
+        modification: new Attribute({ type: this.schema.memberAttribute, values: [placeholder] }),
+      });
+      await this.tolerating(notMember, () => this.transport.modify(dn, [keep, remove]));
+    }
+  }
+
+  private async tolerating(codes: number[], op: () => Promise<void>): Promise<void> {
+    try {
+      await op();
+    } catch (err) {
+      const code = ldapResultCode(err);
+      if (code === undefined || !codes.includes(code)) throw err;
+    }
+  }
+
+  /** Names of the groups (among `roles`, or all when undefined) that hold `member`. */
+  async rolesOf(member: string, roles: readonly string[] | undefined): Promise<string[]> {
+    if (roles !== undefined && roles.length === 0) return [];
+    const entries = await this.transport.search(this.schema.groupsBaseDN, {
+      scope: "sub",
+      filter: this.groupFilter(equalityFilter(this.schema.memberAttribute, member)),
+      attributes: ["cn"],
+      pageSize: this.schema.pageSize,
+    });
+    return this.pickRoles(entries, roles);
+  }
+
+  private pickRoles(entries: Entry[], roles: readonly string[] | undefined): string[] {
+    const names = entries.flatMap((entry) => valuesOf(entry, "cn"));
+    if (roles === undefined) return [...new Set(names)].sort();
+    const held = new Set(names.map((name) => name.toLowerCase()));
+    return roles.filter((role) => held.has(role.toLowerCase()));
+  }
+
+  /** For each role, the normalized keys of its members (ranged reads when configured). */
+  async membersByRole(roles: readonly string[]): Promise<Map<string, Set<string>>> {
+    const result = new Map<string, Set<string>>();
+    for (const role of roles) {
+      const dn = await this.resolve(role);
+      const values = await this.readMembers(dn);
+      result.set(role, new Set(values.map((value) => memberKey(this.schema, value))));
+    }
+    return result;
+  }
+
+  private async readMembers(groupDN: string): Promise<string[]> {
+    const attribute = this.schema.memberAttribute;
+    const size = this.schema.rangeSize;
+    if (size === undefined) {
+      const [entry] = await this.transport.search(groupDN, {
+        scope: "base",
+        filter: "(objectClass=*)",
+        attributes: [attribute],
+      });
+      return entry ? valuesOf(entry, attribute) : [];
+    }
+    const members: string[] = [];
+    for (let low = 0; ;) {
+      const [entry] = await this.transport.search(groupDN, {
+        scope: "base",
+        filter: "(objectClass=*)",
+        attributes: [rangeRequest(attribute, low, size)],
+      });
+      const window = entry ? rangedWindow(entry, attribute) : undefined;
+      if (!window) return members;
+      members.push(...window.values);
+      if (window.high === undefined) return members;
+      low = window.high + 1;
+    }
+  }
+}
+
+/** The window a ranged read returned: values plus the last index (undefined when final). */
+function rangedWindow(
+  entry: Entry,
+  attribute: string,
+): { values: string[]; high: number | undefined } | undefined {
+  for (const key of Object.keys(entry)) {
+    const range = parseRangedAttribute(key);
+    if (range && range.attribute.toLowerCase() === attribute.toLowerCase()) {
+      return { values: valuesOf(entry, key), high: range.high };
+    }
+  }
+  const whole = valuesOf(entry, attribute);
+  return whole.length > 0 ? { values: whole, high: undefined } : undefined;
+}
