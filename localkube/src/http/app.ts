@@ -1,0 +1,143 @@
+/**
+ * The HTTP request pipeline: authentication, routing, authorization, body decoding,
+ * dispatch, and Status error rendering. Never lets an exception escape to the socket.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { authorizeOrThrow, verbOf, type Authorizer } from "../access/authz.js";
+import type { Authenticator, UserInfo } from "../access/authn.js";
+import { apiGroup, groupList, legacyRoot, resourceList, versionInfo } from "../discovery/discovery.js";
+import { ApiError, internalError, methodNotAllowed, pathNotFound } from "../errors.js";
+import type { ApiRequest, ApiResponse, HandlerContext } from "../handlers/context.js";
+import { handleResource, isWatch, startWatch, type ResourceTarget } from "../handlers/resources.js";
+import { handleTokenRequest } from "../handlers/tokenRequest.js";
+import { openapiDocument, openapiIndex } from "../openapi/openapi.js";
+import { decodeBody, readBody } from "./body.js";
+import { parseRoute, type Route } from "./router.js";
+
+export interface AppOptions {
+  context: HandlerContext;
+  authenticator: Authenticator;
+  authorizer: () => Authorizer;
+  minorVersion: number;
+  bodyLimitBytes: number;
+  serverAddress: () => string;
+  latencyMs: () => number;
+  onError: (err: unknown) => void;
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const headers: Record<string, string | string[]> = {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-cache, private",
+  };
+  if (warnings.length > 0) headers["Warning"] = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, err: ApiError): void {
+  sendJson(res, err.code, err.status);
+}
+
+function nonResource(app: AppOptions, route: Route, method: string): ApiResponse | string | undefined {
+  const { registry } = app.context;
+  if (route.type !== "resource" && method !== "GET" && method !== "HEAD") throw methodNotAllowed();
+  switch (route.type) {
+    case "version":
+      return { code: 200, body: versionInfo(app.minorVersion) };
+    case "health":
+      return "ok";
+    case "legacyRoot":
+      return { code: 200, body: legacyRoot(app.serverAddress()) };
+    case "groupList":
+      return { code: 200, body: groupList(registry) };
+    case "group":
+      return { code: 200, body: apiGroup(registry, route.group) };
+    case "groupVersion":
+      return { code: 200, body: resourceList(registry, route.group, route.version) };
+    case "openapiIndex":
+      return { code: 200, body: openapiIndex(registry, app.minorVersion) };
+    case "openapiDoc":
+      return { code: 200, body: openapiDocument(registry, route.path, app.minorVersion) };
+    case "openapiV2":
+    case "unknown":
+      throw pathNotFound();
+    default:
+      return undefined;
+  }
+}
+
+function resolveTarget(context: HandlerContext, route: Extract<Route, { type: "resource" }>): ResourceTarget {
+  const rt = context.registry.find(route.group, route.version, route.plural);
+  if (!rt) throw pathNotFound();
+  const target: ResourceTarget = { rt };
+  if (route.namespace !== undefined) target.namespace = route.namespace;
+  if (route.name !== undefined) target.name = route.name;
+  if (route.subresource !== undefined) target.subresource = route.subresource;
+  return target;
+}
+
+async function handle(app: AppOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const method = req.method ?? "GET";
+  const user = app.authenticator.authenticate(req.headers.authorization);
+  if (!user) {
+    sendJson(res, 401, new ApiError(401, "Unauthorized", "Unauthorized").status);
+    return;
+  }
+  const latency = app.latencyMs();
+  if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+  const route = parseRoute(url.pathname);
+  const plain = nonResource(app, route, method);
+  if (typeof plain === "string") {
+    res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end(plain);
+    return;
+  }
+  if (plain) return sendJson(res, plain.code, plain.body);
+  const target = resolveTarget(app.context, route as Extract<Route, { type: "resource" }>);
+  const raw = await readBody(req, app.bodyLimitBytes);
+  const apiReq: ApiRequest = {
+    method,
+    query: url.searchParams,
+    headers: req.headers,
+    body: decodeBody(raw, req.headers["content-type"]),
+    user: user.name,
+  };
+  authorize(app, user, apiReq, target);
+  if (target.subresource === "token" && target.rt.storeKey === "/serviceaccounts" && target.name) {
+    const out = handleTokenRequest(app.context, app.authenticator, apiReq, target);
+    return sendJson(res, out.code, out.body);
+  }
+  if (isWatch(apiReq, target)) return startWatch(app.context, apiReq, target, res);
+  const out = handleResource(app.context, apiReq, target);
+  sendJson(res, out.code, out.body, out.warnings);
+}
+
+function authorize(app: AppOptions, user: UserInfo, req: ApiRequest, target: ResourceTarget): void {
+  const attributes = {
+    user,
+    verb: verbOf(req.method, target.name !== undefined, isWatch(req, target)),
+    apiGroup: target.rt.group,
+    resource: target.rt.plural,
+    ...(target.subresource ? { subresource: target.subresource } : {}),
+    ...(target.namespace !== undefined ? { namespace: target.namespace } : {}),
+    ...(target.name !== undefined ? { name: target.name } : {}),
+  };
+  authorizeOrThrow(app.authorizer(), attributes);
+}
+
+/** The request listener for node:http / node:https. */
+export function createRequestListener(app: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(app, req, res).catch((err: unknown) => {
+      if (err instanceof ApiError) return sendError(res, err);
+      app.onError(err);
+      sendError(res, internalError(err instanceof Error ? err.message : "unexpected error"));
+    });
+  };
+}

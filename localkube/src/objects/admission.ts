@@ -1,0 +1,70 @@
+/**
+ * Shared admission for writes: metadata pruning, kind hooks, CR schema (prune, default,
+ * validate), metadata validation and fieldValidation handling. Throws ApiError on failure.
+ */
+import { badRequest, invalid, type StatusCause } from "../errors.js";
+import type { CustomResourceSchema, FieldValidation } from "../crd/schemaSeam.js";
+import { kindHook } from "../kinds/hooks.js";
+import type { KubeObject, ResourceType } from "../kinds/types.js";
+import { OBJECT_META_FIELDS, validateObjectMeta } from "./meta.js";
+
+export interface AdmissionInput {
+  rt: ResourceType;
+  object: KubeObject;
+  old: KubeObject | undefined;
+  fieldValidation: FieldValidation;
+  /** Skips kind hooks (writes through /status). */
+  statusOnly: boolean;
+  schema: CustomResourceSchema | undefined;
+  extraCauses?: StatusCause[];
+}
+
+export interface AdmissionResult {
+  object: KubeObject;
+  warnings: string[];
+}
+
+function pruneMetadata(object: KubeObject): string[] {
+  const unknown: string[] = [];
+  for (const key of Object.keys(object.metadata)) {
+    if (!OBJECT_META_FIELDS.has(key)) {
+      unknown.push(`metadata.${key}`);
+      delete object.metadata[key];
+    }
+  }
+  return unknown;
+}
+
+function handleUnknownFields(rt: ResourceType, unknown: string[], mode: FieldValidation): string[] {
+  if (unknown.length === 0 || mode === "Ignore") return [];
+  if (mode === "Strict") {
+    const list = unknown.map((f) => `unknown field "${f}"`).join(", ");
+    throw badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${list}`,
+    );
+  }
+  return unknown.map((f) => `unknown field "${f}"`);
+}
+
+/** Runs admission on a candidate object (mutated in place, then returned). */
+export function admit(input: AdmissionInput): AdmissionResult {
+  const { rt, old } = input;
+  let object = input.object;
+  const unknown = pruneMetadata(object);
+  const causes: StatusCause[] = [...(input.extraCauses ?? [])];
+  const hook = kindHook(rt.storeKey);
+  if (hook && !input.statusOnly) causes.push(...hook(object, old));
+  if (input.schema) {
+    const result = input.schema.admit(object, old);
+    object = result.object;
+    unknown.push(...result.unknownFields);
+    causes.push(...result.causes);
+  }
+  const warnings = handleUnknownFields(rt, unknown, input.fieldValidation);
+  const nameRule = rt.storeKey === "/namespaces" ? "label" : "subdomain";
+  if (!input.statusOnly && rt.storeKey !== "/namespaces")
+    causes.push(...validateObjectMeta(object.metadata, nameRule));
+  else if (!input.statusOnly) causes.push(...validateObjectMeta({ ...object.metadata, name: "" }));
+  if (causes.length > 0) throw invalid(rt.group, rt.kind, object.metadata.name ?? "", causes);
+  return { object, warnings };
+}

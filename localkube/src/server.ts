@@ -1,0 +1,188 @@
+/**
+ * Composition root of the local API server: builds the store, registry, controllers and
+ * HTTP(S) listener, and exposes the test hooks. Used in-process by tests and by main.ts.
+ */
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { Authenticator } from "./access/authn.js";
+import { allowAll, type Authorizer } from "./access/authz.js";
+import { CrdController } from "./crd/controller.js";
+import { schemaFor, type CustomResourceSchema } from "./crd/schemaSeam.js";
+import type { HandlerContext } from "./handlers/context.js";
+import { Paginator } from "./handlers/pagination.js";
+import { createRequestListener } from "./http/app.js";
+import { ResourceRegistry } from "./kinds/registry.js";
+import type { ResourceType } from "./kinds/types.js";
+import { NamespaceController } from "./namespaces.js";
+import { ObjectService } from "./objects/service.js";
+import { Persistence } from "./persistence.js";
+import { Store } from "./store.js";
+import { kubeconfigYaml } from "./transport/kubeconfig.js";
+import { createTlsMaterial, type TlsMaterial } from "./transport/tls.js";
+import { WatchHub } from "./watch/hub.js";
+
+export interface LocalKubeOptions {
+  port?: number;
+  host?: string;
+  tls?: boolean;
+  /** Enforce RBAC for non-admin users (unknown tokens are then rejected with 401). */
+  rbac?: boolean;
+  adminToken?: string;
+  dataDir?: string;
+  /** The minor version /version reports (selects kubectl's minor). */
+  minorVersion?: number;
+  establishDelayMs?: number;
+  watchTimeoutSeconds?: number;
+  bookmarkIntervalMs?: number;
+  bodyLimitBytes?: number;
+  historyLimit?: number;
+  /** Receives unexpected internal errors (never thrown to clients). */
+  onError?: (err: unknown) => void;
+  /** Builds the RBAC authorizer from the store once RBAC is on. */
+  authorizerFactory?: (store: Store) => Authorizer;
+}
+
+export interface LocalKubeHooks {
+  compactHistory(): void;
+  dropWatches(): void;
+  setLatency(ms: number): void;
+}
+
+export class LocalKubeServer {
+  readonly store: Store;
+  readonly registry = new ResourceRegistry();
+  readonly service: ObjectService;
+  readonly hub: WatchHub;
+  readonly authenticator: Authenticator;
+  readonly hooks: LocalKubeHooks;
+  private readonly paginator = new Paginator();
+  private readonly schemas = new WeakMap<ResourceType, CustomResourceSchema>();
+  private server: http.Server | undefined;
+  private tlsMaterial: TlsMaterial | undefined;
+  private latencyMs = 0;
+  private stopControllers: Array<() => void> = [];
+  private persistence: Persistence | undefined;
+  private authorizer: Authorizer = allowAll;
+
+  constructor(private readonly options: LocalKubeOptions = {}) {
+    if (options.dataDir) this.persistence = new Persistence(options.dataDir);
+    this.store = new Store({ historyLimit: options.historyLimit ?? 20000 });
+    this.service = new ObjectService(this.store, (rt) => this.schemaOf(rt));
+    this.hub = new WatchHub(this.store, options.bookmarkIntervalMs ?? 10_000);
+    this.authenticator = new Authenticator(
+      options.adminToken ?? randomBytes(24).toString("base64url"),
+      options.rbac ?? false,
+    );
+    this.hooks = {
+      compactHistory: () => {
+        this.store.compact();
+        this.paginator.clear();
+      },
+      dropWatches: () => this.hub.dropAll(),
+      setLatency: (ms) => {
+        this.latencyMs = ms;
+      },
+    };
+  }
+
+  private schemaOf(rt: ResourceType): CustomResourceSchema | undefined {
+    if (rt.builtin) return undefined;
+    let schema = this.schemas.get(rt);
+    if (!schema) {
+      schema = schemaFor(rt.schema);
+      this.schemas.set(rt, schema);
+    }
+    return schema;
+  }
+
+  get minorVersion(): number {
+    return this.options.minorVersion ?? 31;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("localkube is not listening");
+    return `${this.options.tls ? "https" : "http"}://127.0.0.1:${address.port}`;
+  }
+
+  get caCert(): string | undefined {
+    return this.tlsMaterial?.caCert;
+  }
+
+  kubeconfig(token = this.authenticator.adminToken, user = "admin"): string {
+    const input = {
+      server: this.url,
+      token,
+      user,
+      ...(this.tlsMaterial ? { caCert: this.tlsMaterial.caCert } : {}),
+    };
+    return kubeconfigYaml(input);
+  }
+
+  private context(): HandlerContext {
+    return {
+      store: this.store,
+      registry: this.registry,
+      service: this.service,
+      hub: this.hub,
+      paginator: this.paginator,
+      watchTimeoutSeconds: this.options.watchTimeoutSeconds ?? 1800,
+    };
+  }
+
+  async start(): Promise<string> {
+    if (this.persistence) await this.persistence.load(this.store);
+    const crds = new CrdController(
+      this.store,
+      this.registry,
+      this.service,
+      this.options.establishDelayMs ?? 0,
+    );
+    const namespaces = new NamespaceController(this.store, this.registry, this.service);
+    this.stopControllers.push(crds.start(), namespaces.start());
+    namespaces.ensureInitialNamespaces();
+    if (this.persistence) this.stopControllers.push(this.persistence.attach(this.store));
+    if (this.options.rbac && this.options.authorizerFactory)
+      this.authorizer = this.options.authorizerFactory(this.store);
+    const listener = createRequestListener({
+      context: this.context(),
+      authenticator: this.authenticator,
+      authorizer: () => this.authorizer,
+      minorVersion: this.minorVersion,
+      bodyLimitBytes: this.options.bodyLimitBytes ?? 3 * 1024 * 1024,
+      serverAddress: () => new URL(this.url).host,
+      latencyMs: () => this.latencyMs,
+      onError: this.options.onError ?? ((err) => console.error("localkube internal error", err)),
+    });
+    if (this.options.tls) {
+      this.tlsMaterial = await createTlsMaterial();
+      this.server = https.createServer(
+        { cert: this.tlsMaterial.serverCert, key: this.tlsMaterial.serverKey },
+        listener,
+      );
+    } else this.server = http.createServer(listener);
+    this.server.keepAliveTimeout = 65_000;
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? "127.0.0.1", () => resolve());
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.hub.dropAll();
+    for (const stop of this.stopControllers) stop();
+    this.stopControllers = [];
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    if (this.persistence) await this.persistence.flush(this.store);
+    this.server = undefined;
+  }
+}
