@@ -3,7 +3,11 @@
  * peer over HTTP (test/harness/scim.ts `request`), never through the connector under test.
  */
 import type { AttributeValue } from "../../operator/src/engine/connector.js";
-import { parseScimConfig, ScimConnector, type ScimConfigInput } from "../../operator/src/connectors/scim/index.js";
+import {
+  parseScimConfig,
+  ScimConnector,
+  type ScimConfigInput,
+} from "../../operator/src/connectors/scim/index.js";
 import type { ContractBackend, InspectedAccount } from "../integration/connectors/contract-suite.js";
 import type { ScimPeer } from "./scim.js";
 
@@ -20,7 +24,12 @@ function resources(body: unknown): Json[] {
   return Array.isArray(list) ? list.map(record) : [];
 }
 
-export async function findRaw(peer: ScimPeer, endpoint: string, attribute: string, value: string): Promise<Json | undefined> {
+export async function findRaw(
+  peer: ScimPeer,
+  endpoint: string,
+  attribute: string,
+  value: string,
+): Promise<Json | undefined> {
   const filter = encodeURIComponent(`${attribute} eq ${JSON.stringify(value)}`);
   const answer = await peer.request("GET", `${endpoint}?filter=${filter}`);
   if (answer.status !== 200) throw new Error(`${peer.name} GET ${endpoint} filter answered ${answer.status}`);
@@ -49,7 +58,10 @@ function attributesOf(user: Json): Record<string, AttributeValue> {
     employeeNumber: enterprise.employeeNumber,
     department: enterprise.department,
   };
-  return Object.fromEntries(Object.entries(found).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => typeof v === "string")) as Record<
+    string,
+    string
+  >;
 }
 
 export interface ScimBackendOptions {
@@ -70,7 +82,11 @@ export function scimContractBackend(peer: ScimPeer, options: ScimBackendOptions)
     async connect() {
       await Promise.all(options.roles.map(groupId));
       return new ScimConnector(
-        parseScimConfig({ baseURL: peer.baseURL, auth: { type: "bearer", token: peer.token }, ...options.config }),
+        parseScimConfig({
+          baseURL: peer.baseURL,
+          auth: { type: "bearer", token: peer.token },
+          ...options.config,
+        }),
       );
     },
     attributesFor: (username) => ({
@@ -89,7 +105,11 @@ export function scimContractBackend(peer: ScimPeer, options: ScimBackendOptions)
       department: "Sales",
     }),
     async createUnowned(username) {
-      const body = { schemas: [USER], userName: username, emails: [{ value: `${username}@unowned.example.com` }] };
+      const body = {
+        schemas: [USER],
+        userName: username,
+        emails: [{ value: `${username}@unowned.example.com` }],
+      };
       const answer = await peer.request("POST", "/Users", body);
       if (answer.status !== 201) throw new Error(`${peer.name} POST /Users answered ${answer.status}`);
     },
@@ -104,7 +124,9 @@ export function scimContractBackend(peer: ScimPeer, options: ScimBackendOptions)
       }
       const externalId = typeof user.externalId === "string" ? user.externalId : undefined;
       // The fixture's own reading of the two externalId encodings (see ScimConfig.externalId).
-      const owner = externalId?.endsWith(`#${username}`) ? externalId.slice(0, -username.length - 1) : externalId;
+      const owner = externalId?.endsWith(`#${username}`)
+        ? externalId.slice(0, -username.length - 1)
+        : externalId;
       return { enabled: user.active !== false, roles, owner, attributes: attributesOf(user) };
     },
   };

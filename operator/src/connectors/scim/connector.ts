@@ -1,0 +1,236 @@
+/**
+ * The SCIM 2.0 connector (RFC 7643 / 7644): Roster accounts are SCIM Users found by userName,
+ * owned when their externalId carries Roster's marker; roles are SCIM Groups by displayName.
+ * What the provider supports (PATCH, filters, ETags, Groups) is discovered once, not assumed.
+ */
+import type { Logger } from "pino";
+import type {
+  AccountChange,
+  ApplyResult,
+  Connector,
+  DesiredAccount,
+  ListOptions,
+  ObservedAccount,
+} from "../../engine/connector.js";
+import { ConflictError, TerminalError } from "../../errors.js";
+import { tokenSource } from "./auth.js";
+import type { ScimConfig } from "./config.js";
+import { discover, type ScimCapabilities } from "./discovery.js";
+import { ScimGroups } from "./groups.js";
+import { encodeExternalId, observedUser, userResource, type ScimAttributes } from "./mapping.js";
+import { ScimResources, type Resource } from "./resources.js";
+import { ScimTransport, type TransportOptions } from "./transport.js";
+import { ScimUsers } from "./users.js";
+
+export interface ScimConnectorOptions extends TransportOptions {
+  logger?: Logger;
+}
+
+interface Session {
+  capabilities: ScimCapabilities;
+  users: ScimUsers;
+  groups: ScimGroups;
+}
+
+export class ScimConnector implements Connector {
+  private readonly transport: ScimTransport;
+  private session: Promise<Session> | undefined;
+
+  constructor(
+    private readonly config: ScimConfig,
+    private readonly options: ScimConnectorOptions = {},
+  ) {
+    const fetchImpl = options.fetch ?? fetch;
+    this.transport = new ScimTransport(
+      config,
+      tokenSource(config.auth, fetchImpl, config.timeouts.requestMs),
+      options,
+    );
+  }
+
+  /** The provider's discovered capabilities (read once). */
+  async capabilities(): Promise<ScimCapabilities> {
+    return (await this.open()).capabilities;
+  }
+
+  async check(): Promise<void> {
+    this.session = undefined; // re-discover: the provider may have changed
+    const { users } = await this.open();
+    // ServiceProviderConfig may be served without authentication (RFC 7644 §4): prove the credentials.
+    await this.transport.request("GET", users.resources.endpoint, { query: { startIndex: 1, count: 1 } });
+  }
+
+  async list(options: ListOptions = {}): Promise<ObservedAccount[]> {
+    const { users, groups } = await this.open();
+    const all = await users.listAll(options.signal);
+    const members = await groups.members(options.roles ?? [], options.signal);
+    return Promise.all(all.map((user) => this.observed(users, user, members, options.signal)));
+  }
+
+  async observe(username: string, options: ListOptions = {}): Promise<ObservedAccount | undefined> {
+    const { users, groups } = await this.open();
+    const user = await users.find(username, options.signal);
+    if (!user) return undefined;
+    return this.observed(
+      users,
+      user,
+      await groups.members(options.roles ?? [], options.signal),
+      options.signal,
+    );
+  }
+
+  async apply(change: AccountChange): Promise<ApplyResult> {
+    const session = await this.open();
+    switch (change.op) {
+      case "create":
+        return this.create(session, change.account);
+      case "adopt":
+        return this.adopt(session, change.username, change.ownerMarker);
+      case "delete":
+        return this.remove(session, change.username);
+      default:
+        return this.changeOwned(session, change);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.session = undefined;
+  }
+
+  private open(): Promise<Session> {
+    this.session ??= discover(this.transport).then(
+      (capabilities) => {
+        const users = new ScimUsers(
+          new ScimResources(this.transport, this.config, capabilities, "/Users"),
+          capabilities,
+        );
+        const groupResources = new ScimResources(this.transport, this.config, capabilities, "/Groups");
+        return { capabilities, users, groups: new ScimGroups(groupResources, this.config, capabilities) };
+      },
+      (err: unknown) => {
+        this.session = undefined; // try discovery again next time
+        throw err;
+      },
+    );
+    return this.session;
+  }
+
+  private async observed(
+    users: ScimUsers,
+    user: Resource,
+    members: Map<string, Set<string>>,
+    signal?: AbortSignal,
+  ): Promise<ObservedAccount> {
+    const account = observedUser(user);
+    const manager = account.attributes.manager;
+    if (typeof manager === "string")
+      account.attributes.manager = await users.managerUserName(manager, signal);
+    const roles = [...members].filter(([, ids]) => ids.has(account.id)).map(([role]) => role);
+    return { ...account, roles };
+  }
+
+  private async create({ users, groups }: Session, account: DesiredAccount): Promise<ApplyResult> {
+    const externalId = encodeExternalId(account.ownerMarker, account.username, this.config.externalId);
+    const existing = await users.find(account.username);
+    if (existing) return { id: this.ownedBy(existing, account.ownerMarker, "create") };
+    const wire = await users.toWire(account.attributes);
+    if ("manager" in wire && wire.manager === undefined)
+      this.options.logger?.warn(
+        { username: account.username },
+        "manager has no SCIM account yet; created without one",
+      );
+    const attributes = Object.fromEntries(
+      Object.entries(wire).filter(([, v]) => typeof v === "string"),
+    ) as ScimAttributes;
+    let id: string;
+    try {
+      const body = userResource({
+        userName: account.username,
+        externalId,
+        active: account.enabled,
+        attributes,
+        password: account.password,
+      });
+      id = String((await users.resources.create(body)).id);
+    } catch (err) {
+      // A retried POST that had succeeded, or a concurrent create: ours if the marker says so.
+      const raced = err instanceof ConflictError ? await users.find(account.username) : undefined;
+      if (!raced) throw err;
+      id = this.ownedBy(raced, account.ownerMarker, "create");
+    }
+    for (const role of account.roles) await groups.addMember(role, id);
+    return { id };
+  }
+
+  private async adopt({ users }: Session, username: string, ownerMarker: string): Promise<ApplyResult> {
+    const user = await this.existing(users, username, "adopt");
+    await users.modify(
+      String(user.id),
+      {},
+      { externalId: encodeExternalId(ownerMarker, username, this.config.externalId) },
+    );
+    return { id: String(user.id) };
+  }
+
+  private async remove({ users }: Session, username: string): Promise<ApplyResult> {
+    const user = await users.find(username);
+    if (!user) return { id: undefined };
+    this.requireOwned(user, "delete");
+    await users.resources.delete(String(user.id));
+    return { id: undefined };
+  }
+
+  private async changeOwned(
+    { users, groups }: Session,
+    change: Exclude<AccountChange, { op: "create" | "adopt" | "delete" }>,
+  ): Promise<ApplyResult> {
+    const user = await this.existing(users, change.username, change.op);
+    this.requireOwned(user, change.op);
+    const id = String(user.id);
+    if (change.op === "enable" || change.op === "disable")
+      await users.modify(id, {}, { active: change.op === "enable" });
+    else if (change.op === "addRoles") for (const role of change.roles) await groups.addMember(role, id);
+    else if (change.op === "removeRoles")
+      for (const role of change.roles) await groups.removeMember(role, id);
+    else await this.update(users, id, change.set);
+    return { id };
+  }
+
+  private async update(
+    users: ScimUsers,
+    id: string,
+    set: Extract<AccountChange, { op: "update" }>["set"],
+  ): Promise<void> {
+    const wire = await users.toWire(set);
+    if ("manager" in wire && wire.manager === undefined)
+      throw new TerminalError("ManagerNotFound", "the manager has no account in this SCIM provider yet");
+    await users.modify(id, wire as Record<string, string | null>);
+  }
+
+  private async existing(users: ScimUsers, username: string, op: string): Promise<Resource> {
+    const user = await users.find(username);
+    if (!user)
+      throw new TerminalError("AccountNotFound", `cannot ${op} SCIM user "${username}": it does not exist`);
+    return user;
+  }
+
+  /** The id of `user` when Roster owns it with `marker`; ConflictError otherwise. */
+  private ownedBy(user: Resource, marker: string, op: string): string {
+    const { id, username, owner } = observedUser(user);
+    if (owner !== marker)
+      throw new ConflictError(
+        "AccountNotOwned",
+        `cannot ${op} SCIM user "${username}": it exists and is not owned by Roster`,
+      );
+    return id;
+  }
+
+  private requireOwned(user: Resource, op: string): void {
+    const { username, owner } = observedUser(user);
+    if (owner === undefined)
+      throw new ConflictError(
+        "AccountNotOwned",
+        `cannot ${op} SCIM user "${username}": it is not owned by Roster`,
+      );
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Roles as SCIM Groups, found by displayName. Membership changes one member at a time with PATCH
+ * member operations; the whole member list is only written back when the provider has no PATCH,
+ * and then as a read-modify-write guarded by If-Match (retried when another writer got there first).
+ */
+import { ConflictError, TerminalError, TransientError } from "../../errors.js";
+import type { ScimCapabilities } from "./discovery.js";
+import { GROUP_SCHEMA } from "./mapping.js";
+import { memberAddition, memberRemoval, missingMembers } from "./quirks.js";
+import type { ScimConfig } from "./config.js";
+import type { Resource, ScimResources } from "./resources.js";
+
+const READ_MODIFY_WRITE_ATTEMPTS = 4;
+
+export function memberIds(group: Resource): string[] {
+  const members = Array.isArray(group.members) ? group.members : [];
+  return members.flatMap((m: unknown) => {
+    const value = typeof m === "object" && m !== null ? (m as Resource).value : undefined;
+    return typeof value === "string" ? [value] : [];
+  });
+}
+
+export class ScimGroups {
+  /** displayName → SCIM id, learnt once per connector. */
+  private readonly ids = new Map<string, string>();
+
+  constructor(
+    private readonly groups: ScimResources,
+    private readonly config: ScimConfig,
+    private readonly capabilities: ScimCapabilities,
+  ) {}
+
+  /** Members (user ids) of each role that exists; a missing role has no entry. */
+  async members(roles: readonly string[], signal?: AbortSignal): Promise<Map<string, Set<string>>> {
+    const result = new Map<string, Set<string>>();
+    if (roles.length === 0) return result;
+    this.requireGroups();
+    for (const role of new Set(roles)) {
+      const id = await this.find(role, signal);
+      const group = id === undefined ? undefined : await this.groups.get(id, signal);
+      if (group) result.set(role, new Set(memberIds(group.resource)));
+    }
+    return result;
+  }
+
+  async addMember(role: string, userId: string): Promise<void> {
+    const groupId = await this.findOrCreate(role);
+    await this.changeMembers(groupId, (current) => {
+      const missing = missingMembers(current, [userId]);
+      return missing.length === 0
+        ? undefined
+        : { operation: memberAddition(missing), next: [...current, ...missing] };
+    });
+  }
+
+  async removeMember(role: string, userId: string): Promise<void> {
+    const groupId = await this.find(role);
+    if (groupId === undefined) return; // no such group: nobody is a member
+    await this.changeMembers(groupId, (current) =>
+      current.includes(userId)
+        ? {
+            operation: memberRemoval(userId, this.config.quirks),
+            next: current.filter((id) => id !== userId),
+          }
+        : undefined,
+    );
+  }
+
+  /**
+   * Reads the group, asks `decide` what to change, and writes it: a PATCH when supported,
+   * otherwise the full resource with If-Match. `decide` returning undefined means "already so".
+   */
+  private async changeMembers(
+    groupId: string,
+    decide: (
+      current: string[],
+    ) => { operation: Parameters<ScimResources["patch"]>[1][number]; next: string[] } | undefined,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const group = await this.groups.get(groupId);
+      if (!group) {
+        for (const [role, id] of this.ids) if (id === groupId) this.ids.delete(role);
+        throw new TransientError(
+          "GroupVanished",
+          `SCIM group ${groupId} disappeared during a membership change`,
+        );
+      }
+      const change = decide(memberIds(group.resource));
+      if (!change) return;
+      try {
+        if (this.capabilities.patch) return await this.groups.patch(groupId, [change.operation]);
+        const body: Resource = { ...group.resource, members: change.next.map((value) => ({ value })) };
+        delete body.meta;
+        return await this.groups.replace(groupId, body, group.version);
+      } catch (err) {
+        const lostRace = err instanceof TransientError && err.reason === "PreconditionFailed";
+        if (!lostRace || attempt >= READ_MODIFY_WRITE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async find(role: string, signal?: AbortSignal): Promise<string | undefined> {
+    const known = this.ids.get(role);
+    if (known !== undefined) return known;
+    const group = await this.groups.findBy("displayName", role, signal);
+    const id = typeof group?.id === "string" ? group.id : undefined;
+    if (id !== undefined) this.ids.set(role, id);
+    return id;
+  }
+
+  private async findOrCreate(role: string): Promise<string> {
+    this.requireGroups();
+    const existing = await this.find(role);
+    if (existing !== undefined) return existing;
+    if (!this.config.createGroups)
+      throw new TerminalError(
+        "GroupNotFound",
+        `SCIM group "${role}" does not exist and the Target does not allow creating groups`,
+      );
+    try {
+      const created = await this.groups.create({ schemas: [GROUP_SCHEMA], displayName: role, members: [] });
+      this.ids.set(role, String(created.id));
+      return String(created.id);
+    } catch (err) {
+      // Created meanwhile by a concurrent reconcile: use that one.
+      const raced = err instanceof ConflictError ? await this.find(role) : undefined;
+      if (raced === undefined) throw err;
+      return raced;
+    }
+  }
+
+  private requireGroups(): void {
+    if (!this.capabilities.groups)
+      throw new TerminalError(
+        "GroupsUnsupported",
+        "the SCIM provider has no Group resource type, so roles cannot be managed",
+      );
+  }
+}

@@ -1,0 +1,133 @@
+// A second SCIM 2.0 peer for Roster's tests: the `scimmy` protocol library served through
+// `scimmy-routers` (Express). The resource handlers below are a minimal in-memory application
+// behind the library (the library does the SCIM parsing, filtering, PATCH and list responses).
+//
+//   node test/peers/scimmy-server.mjs --port P --token T
+//
+// Prints one line `READY <baseURL>` on stdout when it accepts requests. The store enforces what a
+// real application would: unique userName / displayName (409 uniqueness), and resource versions
+// (meta.version, If-Match on PUT / PATCH / DELETE answered with 412 on mismatch), so the
+// ServiceProviderConfig advertises etag support.
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { randomUUID } from "node:crypto";
+import express from "express";
+import SCIMMY from "scimmy";
+import SCIMMYRouters from "scimmy-routers";
+
+const { values } = parseArgs({ options: { port: { type: "string" }, token: { type: "string" } } });
+if (!values.port || !values.token) {
+  process.stderr.write("usage: scimmy-server.mjs --port P --token T" + "\n");
+  process.exit(2);
+}
+
+/** One in-memory collection of SCIM resources with versions and a unique key. */
+function collection(resourceType, uniqueKey) {
+  const items = new Map();
+  const plain = (instance) => JSON.parse(JSON.stringify(instance));
+  const version = (record) => `W/"${record.version}"`;
+  const view = (record) => ({
+    ...record.data,
+    id: record.id,
+    meta: {
+      resourceType,
+      created: record.created,
+      lastModified: record.lastModified,
+      version: version(record),
+    },
+  });
+  const clash = (data, id) =>
+    [...items.values()].some(
+      (r) => r.id !== id && String(r.data[uniqueKey]).toLowerCase() === String(data[uniqueKey]).toLowerCase(),
+    );
+  const checkVersion = (record, ctx) => {
+    if (ctx?.ifMatch && ctx.ifMatch !== "*" && ctx.ifMatch !== version(record))
+      throw new SCIMMY.Types.Error(
+        412,
+        null,
+        `${resourceType} ${record.id} has changed (version ${version(record)})`,
+      );
+  };
+  return {
+    items,
+    view,
+    egress(resource) {
+      if (resource.id) {
+        const record = items.get(resource.id);
+        if (!record) throw new SCIMMY.Types.Error(404, null, `${resourceType} ${resource.id} not found`);
+        return view(record);
+      }
+      const all = [...items.values()].map(view);
+      return resource.filter ? resource.filter.match(all) : all;
+    },
+    ingress(resource, instance, ctx) {
+      const data = plain(instance);
+      delete data.id;
+      delete data.meta;
+      if (clash(data, resource.id))
+        throw new SCIMMY.Types.Error(
+          409,
+          "uniqueness",
+          `${uniqueKey} ${JSON.stringify(data[uniqueKey])} is taken`,
+        );
+      const now = new Date().toISOString();
+      if (resource.id) {
+        const record = items.get(resource.id);
+        if (!record) throw new SCIMMY.Types.Error(404, null, `${resourceType} ${resource.id} not found`);
+        checkVersion(record, ctx);
+        Object.assign(record, { data, lastModified: now, version: record.version + 1 });
+        return view(record);
+      }
+      const record = { id: randomUUID(), data, created: now, lastModified: now, version: 1 };
+      items.set(record.id, record);
+      return view(record);
+    },
+    degress(resource, ctx) {
+      const record = items.get(resource.id);
+      if (!record) throw new SCIMMY.Types.Error(404, null, `${resourceType} ${resource.id} not found`);
+      checkVersion(record, ctx);
+      items.delete(resource.id);
+    },
+  };
+}
+
+const users = collection("User", "userName");
+const groups = collection("Group", "displayName");
+
+SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false))
+  .ingress((resource, instance, ctx) => users.ingress(resource, instance, ctx))
+  .egress((resource) => users.egress(resource))
+  .degress((resource, ctx) => {
+    users.degress(resource, ctx);
+    // A deleted user leaves every group, as a real application would do.
+    for (const group of groups.items.values())
+      group.data.members = (group.data.members ?? []).filter((m) => m.value !== resource.id);
+  });
+SCIMMY.Resources.declare(SCIMMY.Resources.Group)
+  .ingress((resource, instance, ctx) => groups.ingress(resource, instance, ctx))
+  .egress((resource) => groups.egress(resource))
+  .degress((resource, ctx) => groups.degress(resource, ctx));
+
+const app = express();
+app.set("etag", false);
+app.use(
+  "/scim/v2",
+  new SCIMMYRouters({
+    type: "bearer",
+    handler: (request) => {
+      if (request.header("Authorization") !== `Bearer ${values.token}`)
+        throw new Error("Invalid bearer token");
+      return "roster";
+    },
+    context: (request) => ({ ifMatch: request.header("If-Match") }),
+  }),
+);
+// Set after the routers, whose constructor sets its own defaults.
+SCIMMY.Config.set({ etag: true, bulk: false, filter: { supported: true, maxResults: 200 } });
+
+const server = app.listen(Number(values.port), "127.0.0.1", () => {
+  process.stdout.write(`READY http://127.0.0.1:${values.port}/scim/v2\n`);
+});
+const shutdown = () => server.close(() => process.exit(0));
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
