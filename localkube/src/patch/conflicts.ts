@@ -49,6 +49,10 @@ export function applyConflictError(conflicts: ApplyConflict[]): PatchError {
     409,
     "Conflict",
     applyConflictMessage(conflicts),
-    conflicts.map((c) => ({ reason: "FieldManagerConflict", message: `conflict with ${describeManager(c)}`, field: c.field })),
+    conflicts.map((c) => ({
+      reason: "FieldManagerConflict",
+      message: `conflict with ${describeManager(c)}`,
+      field: c.field,
+    })),
   );
 }

@@ -88,6 +88,7 @@ class Walker {
   }
 
   value(value: unknown, path: FieldPath, names: string[], recordSelf = true): void {
+    if (value === null || value === undefined) return; // a null field is absent once stored
     if (isObject(value)) {
       const empty = Object.keys(value).length === 0;
       if (recordSelf) this.record(path, empty, empty ? {} : undefined, empty);
@@ -99,7 +100,8 @@ class Walker {
   private list(items: unknown[], path: FieldPath, names: string[]): void {
     const type = listTypeAt(names, this.options);
     if (type.type === "atomic" || items.length === 0) {
-      this.record(path, true, items, true);
+      // An empty set or map list claims nothing (there are no items to own).
+      this.record(path, true, items, type.type === "atomic");
       return;
     }
     this.record(path, false, undefined, false);

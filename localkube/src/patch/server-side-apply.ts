@@ -4,12 +4,18 @@
 //   - changing a field another manager owns is a conflict, unless `force` moves ownership;
 //   - a field the applier owned before and now omits is removed, unless another manager owns it;
 //   - maps merge key by key; lists follow their list type (atomic by default, set, map).
-import { applyConflictError, type ApplyConflict } from "./conflicts.js";
+import type { ApplyConflict } from "./conflicts.js";
 import { PatchError } from "./errors.js";
 import { FieldSet, comparePaths, pathString, type FieldPath } from "./fieldpath.js";
-import { compareObjects, isUntracked, listTypeAt, walkObject, type WalkOptions } from "./field-walk.js";
+import { compareObjects, listTypeAt, walkObject, type WalkOptions } from "./field-walk.js";
 import { clone, deepEqual, getProp, isObject, setProp, type JsonObject } from "./json-value.js";
-import { decodeManagedFields, encodeManagedFields, managerId, setManagerFields, type Manager } from "./managed-fields.js";
+import {
+  decodeManagedFields,
+  encodeManagedFields,
+  managerId,
+  setManagerFields,
+  type Manager,
+} from "./managed-fields.js";
 
 export interface ServerSideApplyInput extends WalkOptions {
   /** The stored object, or undefined when the apply creates it. */
@@ -114,7 +120,8 @@ function withManagedFields(obj: JsonObject, managers: Manager[]): JsonObject {
 
 /** Fields the applier dropped: removed from the object unless another manager owns them (or anything below them). */
 function prune(merged: JsonObject, dropped: FieldSet, others: Manager[]): void {
-  const paths = dropped.paths().sort((a, b) => b.length - a.length);
+  // Parents first: removing an item takes its fields with it, and its key is still intact.
+  const paths = dropped.paths().sort((a, b) => a.length - b.length);
   for (const path of paths) {
     if (!others.some((m) => m.set.hasPrefix(path))) removePath(merged, path);
   }
@@ -127,13 +134,25 @@ function prune(merged: JsonObject, dropped: FieldSet, others: Manager[]): void {
  */
 export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyResult {
   if (!input.manager) {
-    throw new PatchError(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply requests');
+    throw new PatchError(
+      422,
+      "Invalid",
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply requests',
+    );
   }
-  if (!isObject(input.applied)) throw new PatchError(400, "BadRequest", "the applied configuration must be an object");
+  if (!isObject(input.applied))
+    throw new PatchError(400, "BadRequest", "the applied configuration must be an object");
   const live = isObject(input.live) ? input.live : {};
-  const who = { manager: input.manager, operation: "Apply" as const, apiVersion: input.apiVersion, subresource: input.subresource };
+  const who = {
+    manager: input.manager,
+    operation: "Apply" as const,
+    apiVersion: input.apiVersion,
+    subresource: input.subresource,
+  };
   const id = managerId(who);
-  const managers = decodeManagedFields(isObject(live["metadata"]) ? live["metadata"]["managedFields"] : undefined);
+  const managers = decodeManagedFields(
+    isObject(live["metadata"]) ? live["metadata"]["managedFields"] : undefined,
+  );
   const merged = mergeApplied(live, input.applied, [], input) as JsonObject;
   const liveWalk = walkObject(live, input);
   const change = compareObjects(liveWalk, walkObject(merged, input));
@@ -155,5 +174,3 @@ export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyRes
   next = setManagerFields(next, who, appliedSet, input.now);
   return { object: withManagedFields(merged, next), conflicts: [] };
 }
-
-export { isUntracked };
