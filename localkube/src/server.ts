@@ -8,6 +8,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./access/authn.js";
 import { allowAll, type Authorizer } from "./access/authz.js";
+import { rbacAuthorizer, seedBootstrapRbac } from "./access/rbacAuthorizer.js";
 import { CrdController } from "./crd/controller.js";
 import { schemaFor, type CustomResourceSchema } from "./crd/schemaSeam.js";
 import type { HandlerContext } from "./handlers/context.js";
@@ -40,8 +41,6 @@ export interface LocalKubeOptions {
   historyLimit?: number;
   /** Receives unexpected internal errors (never thrown to clients). */
   onError?: (err: unknown) => void;
-  /** Builds the RBAC authorizer from the store once RBAC is on. */
-  authorizerFactory?: (store: Store) => Authorizer;
 }
 
 export interface LocalKubeHooks {
@@ -144,8 +143,8 @@ export class LocalKubeServer {
     this.stopControllers.push(crds.start(), namespaces.start());
     namespaces.ensureInitialNamespaces();
     if (this.persistence) this.stopControllers.push(this.persistence.attach(this.store));
-    if (this.options.rbac && this.options.authorizerFactory)
-      this.authorizer = this.options.authorizerFactory(this.store);
+    seedBootstrapRbac(this.store, this.registry, this.service);
+    if (this.options.rbac) this.authorizer = rbacAuthorizer(this.store);
     const listener = createRequestListener({
       context: this.context(),
       authenticator: this.authenticator,

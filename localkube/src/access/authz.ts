@@ -8,6 +8,8 @@ import type { UserInfo } from "./authn.js";
 export interface RequestAttributes {
   user: UserInfo;
   verb: string;
+  /** Set for non-resource requests (/version, /apis, /openapi/v3 ...). */
+  nonResourceURL?: string;
   apiGroup: string;
   resource: string;
   subresource?: string;
@@ -45,6 +47,8 @@ export function verbOf(method: string, hasName: boolean, watch: boolean): string
 }
 
 function defaultMessage(a: RequestAttributes): string {
+  if (a.nonResourceURL !== undefined)
+    return `forbidden: User "${a.user.name}" cannot ${a.verb} path "${a.nonResourceURL}"`;
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const subject = a.name ? `${a.resource} "${a.name}"` : a.resource;
   const where = a.namespace ? ` in the namespace "${a.namespace}"` : " at the cluster scope";

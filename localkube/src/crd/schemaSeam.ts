@@ -1,10 +1,10 @@
 /**
  * The seam to the schema library (localkube/src/schema): everything the server asks of a
- * CRD's OpenAPI schema goes through these functions, so swapping the implementation is one
- * change here.
+ * CRD's OpenAPI schema goes through these functions.
  */
 import type { StatusCause } from "../errors.js";
 import type { JsonObject, KubeObject } from "../kinds/types.js";
+import { applyDefaults, prune, validate, type JSONSchemaProps } from "../schema/index.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -18,22 +18,37 @@ export interface AdmitResult {
 }
 
 export interface CustomResourceSchema {
-  /** Prune -> default -> validate (incl. CEL with oldSelf when `old` is given). */
+  /** Prune -> default -> validate (incl. CEL with oldSelf when `old` is given). Mutates `object`. */
   admit(object: KubeObject, old: KubeObject | undefined): AdmitResult;
-  /** Defaulting applied to stored objects when they are read. */
+  /** Defaulting applied to stored objects when they are read (never written back). */
   defaultOnRead(object: KubeObject): KubeObject;
 }
 
-/** Keeps only ObjectMeta fields in metadata and reports the rest as unknown. */
-function pruneMetadataOnly(object: KubeObject): AdmitResult {
-  return { object, causes: [], unknownFields: [] };
+function hasDefaults(node: unknown): boolean {
+  if (node === null || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some(hasDefaults);
+  const record = node as Record<string, unknown>;
+  if (record["default"] !== undefined) return true;
+  return Object.entries(record).some(([k, v]) => k !== "enum" && k !== "example" && hasDefaults(v));
 }
 
 /** Builds the schema handler for one served version of a CRD. */
-export function schemaFor(_openAPIV3Schema: JsonObject | undefined): CustomResourceSchema {
+export function schemaFor(openAPIV3Schema: JsonObject | undefined): CustomResourceSchema {
+  const schema = openAPIV3Schema as JSONSchemaProps | undefined;
+  const defaults = hasDefaults(schema);
   return {
-    admit: (object) => pruneMetadataOnly(object),
-    defaultOnRead: (object) => object,
+    admit: (object, old) => {
+      const unknownFields = prune(schema, object);
+      applyDefaults(schema, object);
+      const causes = validate(schema, object, old);
+      return { object, causes, unknownFields };
+    },
+    defaultOnRead: (object) => {
+      if (!defaults) return object;
+      const copy = structuredClone(object);
+      applyDefaults(schema, copy);
+      return copy;
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { ApiError, badRequest, invalid } from "../errors.js";
 import type { FieldValidation } from "../crd/schemaSeam.js";
 import type { KubeObject, ResourceType } from "../kinds/types.js";
 import { deleteObject, parseDeleteOptions, type DeleteOptions } from "../objects/deletion.js";
-import { applyNonApplyPatch, mergePatch, patchTypeOf } from "../objects/patching.js";
+import { applyNonApplyPatch, patchTypeOf } from "../objects/patching.js";
 import type { WriteOptions, WriteResult } from "../objects/service.js";
 import type { ApiRequest, ApiResponse, HandlerContext } from "./context.js";
 
@@ -64,7 +64,7 @@ function applyPatchFallback(
     return answer(ctx.service.create(rt, namespace, req.body, opts));
   }
   const served = ctx.service.serve(rt, existing);
-  const patched = mergePatch(served, req.body) as KubeObject;
+  const patched = applyNonApplyPatch(rt, "merge", served, req.body);
   return answer(ctx.service.replace(rt, existing, patched, opts, subresource));
 }
 

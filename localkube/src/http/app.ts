@@ -92,6 +92,14 @@ async function handle(app: AppOptions, req: IncomingMessage, res: ServerResponse
   const latency = app.latencyMs();
   if (latency > 0) await new Promise((r) => setTimeout(r, latency));
   const route = parseRoute(url.pathname);
+  if (route.type !== "resource")
+    authorizeOrThrow(app.authorizer(), {
+      user,
+      verb: method.toLowerCase(),
+      nonResourceURL: url.pathname,
+      apiGroup: "",
+      resource: "",
+    });
   const plain = nonResource(app, route, method);
   if (typeof plain === "string") {
     res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });

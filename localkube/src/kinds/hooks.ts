@@ -4,7 +4,6 @@
  */
 import { badRequest, fieldForbidden, fieldInvalid, fieldRequired, type StatusCause } from "../errors.js";
 import { admitCrd } from "../crd/resourceTypes.js";
-import { dns1123LabelErrors } from "../objects/meta.js";
 import type { JsonObject, KubeObject } from "./types.js";
 
 export type KindHook = (obj: KubeObject, old: KubeObject | undefined) => StatusCause[];
@@ -86,7 +85,7 @@ const namespace: KindHook = (obj, old) => {
     // Namespace spec.finalizers change only through /finalize; status only through /status.
     obj["spec"] = old["spec"];
   }
-  return dns1123LabelErrors(name).map((e) => fieldInvalid("metadata.name", name, e));
+  return [];
 };
 
 const lease: KindHook = (obj) => {

@@ -6,7 +6,7 @@ import { badRequest, invalid, type StatusCause } from "../errors.js";
 import type { CustomResourceSchema, FieldValidation } from "../crd/schemaSeam.js";
 import { kindHook } from "../kinds/hooks.js";
 import type { KubeObject, ResourceType } from "../kinds/types.js";
-import { OBJECT_META_FIELDS, validateObjectMeta } from "./meta.js";
+import { OBJECT_META_FIELDS, nameRuleFor, validateObjectMeta } from "./meta.js";
 
 export interface AdmissionInput {
   rt: ResourceType;
@@ -61,10 +61,7 @@ export function admit(input: AdmissionInput): AdmissionResult {
     causes.push(...result.causes);
   }
   const warnings = handleUnknownFields(rt, unknown, input.fieldValidation);
-  const nameRule = rt.storeKey === "/namespaces" ? "label" : "subdomain";
-  if (!input.statusOnly && rt.storeKey !== "/namespaces")
-    causes.push(...validateObjectMeta(object.metadata, nameRule));
-  else if (!input.statusOnly) causes.push(...validateObjectMeta({ ...object.metadata, name: "" }));
+  if (!input.statusOnly) causes.push(...validateObjectMeta(object.metadata, nameRuleFor(rt.storeKey)));
   if (causes.length > 0) throw invalid(rt.group, rt.kind, object.metadata.name ?? "", causes);
   return { object, warnings };
 }

@@ -83,15 +83,32 @@ function labelValueErrors(value: string): string[] {
   return errs;
 }
 
+export type NameRule = "subdomain" | "label" | "path";
+
+/** RBAC objects only need a valid path segment (so "system:foo" is fine). */
+export function pathSegmentErrors(value: string): string[] {
+  if (value === "." || value === "..") return [`may not be '${value}'`];
+  for (const bad of ["/", "%"]) if (value.includes(bad)) return [`may not contain '${bad}'`];
+  return [];
+}
+
+export function nameRuleFor(storeKey: string): NameRule {
+  if (storeKey === "/namespaces") return "label";
+  if (storeKey.startsWith("rbac.authorization.k8s.io/")) return "path";
+  return "subdomain";
+}
+
 /** Validates names, labels, annotations, finalizers and ownerReferences (W9). */
-export function validateObjectMeta(
-  meta: ObjectMeta,
-  nameRule: "subdomain" | "label" = "subdomain",
-): StatusCause[] {
+export function validateObjectMeta(meta: ObjectMeta, nameRule: NameRule = "subdomain"): StatusCause[] {
   const causes: StatusCause[] = [];
   const name = meta.name ?? "";
   if (name) {
-    const errs = nameRule === "label" ? dns1123LabelErrors(name) : dns1123SubdomainErrors(name);
+    const errs =
+      nameRule === "label"
+        ? dns1123LabelErrors(name)
+        : nameRule === "path"
+          ? pathSegmentErrors(name)
+          : dns1123SubdomainErrors(name);
     for (const e of errs) causes.push(fieldInvalid("metadata.name", name, e));
   }
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
