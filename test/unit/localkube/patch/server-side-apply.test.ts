@@ -7,6 +7,7 @@ import {
   updateManagedFields,
   type ApplyConflict,
   type ListTypes,
+  type ManagedFieldsEntry,
 } from "../../../../localkube/src/patch/index.js";
 
 const API = "example.com/v1";
@@ -14,7 +15,10 @@ const T0 = "2026-01-01T00:00:00Z";
 const T1 = "2026-01-01T00:01:00Z";
 const T2 = "2026-01-01T00:02:00Z";
 type Obj = Record<string, unknown> & {
-  metadata: Record<string, unknown> & { managedFields?: Array<Record<string, unknown>> };
+  metadata: Record<string, unknown> & {
+    managedFields?: Array<Record<string, unknown>> | ManagedFieldsEntry[];
+  };
+  spec?: Record<string, unknown>;
 };
 
 const widget = (spec: Record<string, unknown>, metadata: Record<string, unknown> = {}) => ({
@@ -69,10 +73,10 @@ function update(old: Obj, updated: Obj, manager: string, now = T1): Obj {
   return { ...updated, metadata: { ...updated.metadata, managedFields } };
 }
 
+const entries = (obj: Obj) => (obj.metadata.managedFields ?? []) as Array<Record<string, unknown>>;
 const fieldsOf = (obj: Obj, manager: string) =>
-  obj.metadata.managedFields?.find((e) => e["manager"] === manager)?.["fieldsV1"];
-const managersOf = (obj: Obj) =>
-  (obj.metadata.managedFields ?? []).map((e) => `${String(e["manager"])}/${String(e["operation"])}`);
+  entries(obj).find((e) => e["manager"] === manager)?.["fieldsV1"];
+const managersOf = (obj: Obj) => entries(obj).map((e) => `${String(e["manager"])}/${String(e["operation"])}`);
 
 describe("serverSideApply", () => {
   it("creates the object and records an Apply entry in FieldsV1", () => {
@@ -153,7 +157,7 @@ describe("serverSideApply", () => {
   it("merges list-map entries by key and reports per-entry conflicts", () => {
     const a = applyOk(undefined, widget({ containers: [{ name: "a", image: "x:1" }] }), "alpha");
     const ab = applyOk(a, widget({ containers: [{ name: "b", image: "y:1" }] }), "beta", { now: T1 });
-    expect(ab.spec["containers" as never]).toEqual([
+    expect(ab.spec?.["containers"]).toEqual([
       { name: "a", image: "x:1" },
       { name: "b", image: "y:1" },
     ]);
@@ -164,7 +168,7 @@ describe("serverSideApply", () => {
     expect(clash.conflicts.map((c) => c.field)).toEqual(['.spec.containers[name="a"].image']);
     // alpha drops its entry: only its own item goes, beta's stays.
     const dropped = applyOk(ab, widget({ containers: [] }), "alpha", { now: T2 });
-    expect(dropped.spec["containers" as never]).toEqual([{ name: "b", image: "y:1" }]);
+    expect(dropped.spec?.["containers"]).toEqual([{ name: "b", image: "y:1" }]);
   });
 
   it("treats finalizers as a set (v: entries)", () => {
