@@ -3,18 +3,12 @@ import { API_VERSION } from "./group.js";
 import { DNS1123_LABEL, LABEL_KEY, LABEL_VALUE, ObjectName } from "./formats.js";
 
 /** Label keys and values as Kubernetes validates them. */
-export const LabelKey = z
-  .string()
-  .max(317)
-  .regex(new RegExp(LABEL_KEY), {
-    message: "must be a label key: an optional DNS prefix and '/', then a name",
-  });
-export const LabelValue = z
-  .string()
-  .max(63)
-  .regex(new RegExp(LABEL_VALUE), {
-    message: "must be a label value of at most 63 alphanumerics, '-', '_', '.'",
-  });
+export const LabelKey = z.string().max(317).regex(new RegExp(LABEL_KEY), {
+  message: "must be a label key: an optional DNS prefix and '/', then a name",
+});
+export const LabelValue = z.string().max(63).regex(new RegExp(LABEL_VALUE), {
+  message: "must be a label value of at most 63 alphanumerics, '-', '_', '.'",
+});
 export const Labels = z.record(LabelKey, LabelValue);
 export type Labels = z.infer<typeof Labels>;
 

@@ -50,13 +50,9 @@ export function passwordPolicy(generateByDefault: boolean) {
 export type PasswordPolicy = z.infer<ReturnType<typeof passwordPolicy>>;
 
 /** A distinguished name, e.g. "ou=people,dc=example,dc=com". */
-export const DistinguishedName = z
-  .string()
-  .min(3)
-  .max(1024)
-  .regex(new RegExp(DISTINGUISHED_NAME), {
-    message: 'must be a distinguished name such as "ou=people,dc=example,dc=com"',
-  });
+export const DistinguishedName = z.string().min(3).max(1024).regex(new RegExp(DISTINGUISHED_NAME), {
+  message: 'must be a distinguished name such as "ou=people,dc=example,dc=com"',
+});
 
 /** An LDAP attribute type or object class name. */
 export const AttributeName = z

@@ -24,11 +24,18 @@ export const LdapPosix = z
       .int()
       .min(0)
       .max(2147483647)
-      .default(10000)
-      .meta({ description: "Primary gidNumber of every account." }),
-    homeDirectoryPrefix: z.string().min(1).max(256).regex(/^\//).default("/home").meta({
-      description: "homeDirectory is this prefix, a slash and the username.",
-    }),
+      .default(100)
+      .meta({ description: "Primary gidNumber of every account. Default: 100 (users)." }),
+    homeDirectory: z
+      .string()
+      .min(2)
+      .max(256)
+      .regex(/^\//, { message: "must be an absolute path" })
+      .default("/home/{username}")
+      .meta({
+        description:
+          "homeDirectory of new accounts; {username} is replaced by the username. Default: /home/{username}.",
+      }),
     loginShell: z
       .string()
       .min(1)
@@ -97,20 +104,17 @@ export const LdapTargetSpec = withRules(
     rdnAttribute: AttributeName.default("uid").meta({
       description: "Attribute that names user entries (holds the username). Default: uid.",
     }),
-    objectClasses: setList(AttributeName)
-      .min(1)
-      .default(["inetOrgPerson"])
-      .meta({
-        description:
-          "Object classes of new user entries (posixAccount is added when posix.enabled). Default: [inetOrgPerson].",
-      }),
+    objectClasses: setList(AttributeName).min(1).default(["inetOrgPerson"]).meta({
+      description:
+        "Object classes of new user entries (posixAccount is added when posix.enabled). Default: [inetOrgPerson].",
+    }),
     groupObjectClass: LdapGroupObjectClass.default("groupOfNames").meta({
       description:
         "Object class of role groups, which decides the membership attribute: member, uniqueMember or memberUid.",
     }),
-    ownerAttribute: AttributeName.default("description").meta({
+    ownerAttribute: AttributeName.default("businessCategory").meta({
       description:
-        "Attribute holding Roster's ownership marker on the entries it creates. Default: description.",
+        "Multi-valued attribute holding Roster's ownership marker on the entries it creates. Default: businessCategory.",
     }),
     posix: LdapPosix,
     disable: LdapDisable,
