@@ -85,16 +85,20 @@ export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
   }));
 }
 
-/** Replaces (or adds) the set of one manager, stamping `now` when its set changed. */
+/**
+ * Replaces (or adds) the set of one manager. Its time becomes `now` when the operation changed
+ * the object (`touched`) or the manager's set; otherwise the entry stays exactly as it was.
+ */
 export function setManagerFields(
   managers: Manager[],
   who: Omit<Manager, "set" | "time">,
   set: FieldSet,
   now: string,
+  touched: boolean,
 ): Manager[] {
   const id = managerId(who);
   const existing = managers.find((m) => managerId(m) === id);
-  if (existing && existing.set.equals(set)) return managers;
+  if (existing && !touched && existing.set.equals(set)) return managers;
   const updated: Manager = { ...who, set, time: now };
   if (who.subresource === undefined) delete updated.subresource;
   return existing ? managers.map((m) => (m === existing ? updated : m)) : [...managers, updated];
@@ -151,6 +155,6 @@ export function updateManagedFields(input: UpdateManagedFieldsInput): ManagedFie
     managerId(m) === id ? m : { ...m, set: m.set.difference(removed).difference(modified) },
   );
   const own = managers.find((m) => managerId(m) === id)?.set ?? new FieldSet();
-  managers = setManagerFields(managers, who, own.union(taken).difference(removed), input.now);
+  managers = setManagerFields(managers, who, own.union(taken).difference(removed), input.now, taken.size > 0);
   return encodeManagedFields(managers);
 }

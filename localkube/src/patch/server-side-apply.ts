@@ -118,6 +118,15 @@ function withManagedFields(obj: JsonObject, managers: Manager[]): JsonObject {
   return { ...obj, metadata };
 }
 
+function changedBesidesManagedFields(live: JsonObject, merged: JsonObject): boolean {
+  const strip = (obj: JsonObject): JsonObject => {
+    const metadata = isObject(obj["metadata"]) ? { ...obj["metadata"] } : {};
+    delete metadata["managedFields"];
+    return { ...obj, metadata };
+  };
+  return !deepEqual(strip(live), strip(merged));
+}
+
 /** Fields the applier dropped: removed from the object unless another manager owns them (or anything below them). */
 function prune(merged: JsonObject, dropped: FieldSet, others: Manager[]): void {
   // Parents first: removing an item takes its fields with it, and its key is still intact.
@@ -171,6 +180,6 @@ export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyRes
   let next = remaining.map((m) => ({ ...m, set: m.set.difference(removed) }));
   const ownIndex = managers.findIndex((m) => managerId(m) === id);
   if (ownIndex >= 0) next = [...next, managers[ownIndex] as Manager];
-  next = setManagerFields(next, who, appliedSet, input.now);
+  next = setManagerFields(next, who, appliedSet, input.now, changedBesidesManagedFields(live, merged));
   return { object: withManagedFields(merged, next), conflicts: [] };
 }

@@ -186,6 +186,16 @@ describe("serverSideApply", () => {
     expect(clash.conflicts.map((c) => c.field)).toEqual([".spec.tags"]);
   });
 
+  it("a re-apply that changes a value it already owns moves the entry's time", () => {
+    const first = applyOk(undefined, widget({ size: 1 }), "kubectl");
+    const second = applyOk(first, widget({ size: 2 }), "kubectl", { now: T2 });
+    expect(entries(second)[0]).toMatchObject({
+      manager: "kubectl",
+      time: T2,
+      fieldsV1: fieldsOf(first, "kubectl"),
+    });
+  });
+
   it("an identical re-apply leaves managedFields (and their times) unchanged", () => {
     const first = applyOk(undefined, widget({ size: 1 }), "kubectl");
     const second = applyOk(first, widget({ size: 1 }), "kubectl", { now: T2 });
@@ -292,6 +302,20 @@ describe("updateManagedFields", () => {
   it("a write that changes nothing keeps the entries as they were", () => {
     const created = applyOk(undefined, widget({ size: 1 }), "kubectl");
     expect(update(created, created, "other").metadata.managedFields).toEqual(created.metadata.managedFields);
+  });
+
+  it("an updater changing a field it already owns gets a new time", () => {
+    const created = update(
+      applyOk(undefined, widget({ size: 1 }), "kubectl"),
+      { ...widget({ size: 2 }) },
+      "editor",
+      T1,
+    );
+    const again = update(created, { ...created, spec: { size: 3 } }, "editor", T2);
+    expect(entries(again).find((e) => e["manager"] === "editor")).toMatchObject({
+      time: T2,
+      fieldsV1: { "f:spec": { "f:size": {} } },
+    });
   });
 
   it("removed fields leave every manager's set", () => {
