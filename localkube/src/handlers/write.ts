@@ -1,5 +1,7 @@
 /** POST, PUT, PATCH and DELETE of resources, with their query options. */
-import { ApiError, badRequest, invalid } from "../errors.js";
+import { badRequest, notFound } from "../errors.js";
+import { serverSideApplyObject } from "../objects/fieldManagement.js";
+import { managerName } from "../patch/index.js";
 import type { FieldValidation } from "../crd/schemaSeam.js";
 import type { KubeObject, ResourceType } from "../kinds/types.js";
 import { deleteObject, parseDeleteOptions, type DeleteOptions } from "../objects/deletion.js";
@@ -7,14 +9,16 @@ import { applyNonApplyPatch, patchTypeOf } from "../objects/patching.js";
 import type { WriteOptions, WriteResult } from "../objects/service.js";
 import type { ApiRequest, ApiResponse, HandlerContext } from "./context.js";
 
-export function writeOptionsOf(query: URLSearchParams): WriteOptions {
+export function writeOptionsOf(req: ApiRequest): WriteOptions {
+  const query = req.query;
   const dryRun = query.getAll("dryRun");
   for (const d of dryRun)
     if (d !== "All") throw badRequest(`Invalid dry run value: ${d}: supported values: "All"`);
   const fv = query.get("fieldValidation") ?? "Warn";
   if (!["Strict", "Warn", "Ignore"].includes(fv))
     throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got: ${fv}`);
-  return { dryRun: dryRun.length > 0, fieldValidation: fv as FieldValidation };
+  const manager = managerName(query.get("fieldManager") ?? undefined, req.headers["user-agent"]);
+  return { dryRun: dryRun.length > 0, fieldValidation: fv as FieldValidation, manager };
 }
 
 function answer(result: WriteResult): ApiResponse {
@@ -27,7 +31,7 @@ export function createResource(
   rt: ResourceType,
   namespace?: string,
 ): ApiResponse {
-  return answer(ctx.service.create(rt, namespace, req.body, writeOptionsOf(req.query)));
+  return answer(ctx.service.create(rt, namespace, req.body, writeOptionsOf(req)));
 }
 
 export function updateResource(
@@ -38,10 +42,10 @@ export function updateResource(
   name: string,
   subresource?: string,
 ): ApiResponse {
-  return answer(ctx.service.update(rt, namespace, name, req.body, writeOptionsOf(req.query), subresource));
+  return answer(ctx.service.update(rt, namespace, name, req.body, writeOptionsOf(req), subresource));
 }
 
-function applyPatchFallback(
+function applyPatch(
   ctx: HandlerContext,
   req: ApiRequest,
   rt: ResourceType,
@@ -49,23 +53,22 @@ function applyPatchFallback(
   name: string,
   subresource: string | undefined,
 ): ApiResponse {
-  const opts = writeOptionsOf(req.query);
-  if (!req.query.get("fieldManager"))
-    throw invalid("meta.k8s.io", "PatchOptions", "", [
-      {
-        reason: "FieldValueRequired",
-        field: "fieldManager",
-        message: "Required value: is required for apply patch",
-      },
-    ]);
-  const existing = ctx.store.get(rt.storeKey, rt.namespaced ? namespace : undefined, name);
-  if (!existing) {
-    if (subresource) throw new ApiError(404, "NotFound", `${rt.plural} "${name}" not found`);
-    return answer(ctx.service.create(rt, namespace, req.body, opts));
+  const opts = { ...writeOptionsOf(req), managedFieldsDone: true };
+  const live = ctx.store.get(rt.storeKey, rt.namespaced ? namespace : undefined, name);
+  if (!live && subresource) throw notFound(rt.group, rt.plural, name);
+  const merged = serverSideApplyObject({
+    rt,
+    live: live ? ctx.service.serve(rt, live) : undefined,
+    applied: req.body,
+    manager: req.query.get("fieldManager") ?? "",
+    force: req.query.get("force") === "true",
+    subresource,
+  });
+  if (!live) {
+    merged.metadata = { ...merged.metadata, name };
+    return answer(ctx.service.create(rt, namespace, merged, opts));
   }
-  const served = ctx.service.serve(rt, existing);
-  const patched = applyNonApplyPatch(rt, "merge", served, req.body);
-  return answer(ctx.service.replace(rt, existing, patched, opts, subresource));
+  return answer(ctx.service.replace(rt, live, merged, opts, subresource));
 }
 
 export function patchResource(
@@ -77,13 +80,13 @@ export function patchResource(
   subresource?: string,
 ): ApiResponse {
   const type = patchTypeOf(req.headers["content-type"]);
-  if (type === "apply") return applyPatchFallback(ctx, req, rt, namespace, name, subresource);
+  if (type === "apply") return applyPatch(ctx, req, rt, namespace, name, subresource);
   const old = ctx.service.stored(rt, namespace, name);
   const patched = applyNonApplyPatch(rt, type, ctx.service.serve(rt, old), req.body);
   if (patched === null || typeof patched !== "object" || Array.isArray(patched))
     throw badRequest("the patch produced something other than an object");
   if (!patched.metadata || typeof patched.metadata !== "object") patched.metadata = {};
-  return answer(ctx.service.replace(rt, old, patched, writeOptionsOf(req.query), subresource));
+  return answer(ctx.service.replace(rt, old, patched, writeOptionsOf(req), subresource));
 }
 
 function deleteOptionsOf(req: ApiRequest): DeleteOptions {
@@ -101,7 +104,7 @@ export function deleteResource(
   name: string,
 ): ApiResponse {
   const options = deleteOptionsOf(req);
-  const opts = writeOptionsOf(req.query);
+  const opts = writeOptionsOf(req);
   if (options.dryRun?.includes("All")) opts.dryRun = true;
   const result = deleteObject(ctx.service, rt, namespace, name, options, opts);
   return { code: result.code, body: result.body };
@@ -116,7 +119,7 @@ export function deleteCollection(
   selected: KubeObject[],
 ): ApiResponse {
   const options = deleteOptionsOf(req);
-  const opts = writeOptionsOf(req.query);
+  const opts = writeOptionsOf(req);
   const items: KubeObject[] = [];
   for (const obj of selected) {
     const result = deleteObject(

@@ -24,7 +24,22 @@ export interface AdmissionResult {
   warnings: string[];
 }
 
+/** ObjectMeta's collections are omitempty: an empty map or list is not stored. */
+function dropEmptyCollections(object: KubeObject): void {
+  const meta = object.metadata;
+  for (const key of ["labels", "annotations", "finalizers", "ownerReferences", "managedFields"]) {
+    const v = meta[key];
+    if (
+      v === null ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === "object" && v !== null && Object.keys(v).length === 0)
+    )
+      delete meta[key];
+  }
+}
+
 function pruneMetadata(object: KubeObject): string[] {
+  dropEmptyCollections(object);
   const unknown: string[] = [];
   for (const key of Object.keys(object.metadata)) {
     if (!OBJECT_META_FIELDS.has(key)) {

@@ -17,6 +17,7 @@ import type { CustomResourceSchema, FieldValidation } from "../crd/schemaSeam.js
 import type { KubeObject, ResourceType } from "../kinds/types.js";
 import type { Store } from "../store.js";
 import { admit } from "./admission.js";
+import { stampManagedFields } from "./fieldManagement.js";
 import { toServed, toStored } from "./convert.js";
 import { deepEqual, sameOutsideMetadata } from "./equality.js";
 import { generateNameSuffix, newFinalizersWhileDeleting, newUid, nowTime, requireName } from "./meta.js";
@@ -24,6 +25,10 @@ import { generateNameSuffix, newFinalizersWhileDeleting, newUid, nowTime, requir
 export interface WriteOptions {
   dryRun: boolean;
   fieldValidation: FieldValidation;
+  /** The field manager recorded in managedFields ("" = none). */
+  manager?: string;
+  /** managedFields were already computed (server-side apply). */
+  managedFieldsDone?: boolean;
 }
 
 export interface WriteResult {
@@ -142,6 +147,7 @@ export class ObjectService {
       statusOnly: false,
       schema: this.schemaOf(rt),
     });
+    if (!opts.managedFieldsDone) stampManagedFields(rt, undefined, object, opts.manager ?? "", undefined);
     object.metadata.uid = newUid();
     object.metadata.creationTimestamp = nowTime();
     if (rt.generation) object.metadata.generation = 1;
@@ -218,6 +224,7 @@ export class ObjectService {
       if (!sameOutsideMetadata(old, object, ignore))
         object.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
+    if (!opts.managedFieldsDone) stampManagedFields(rt, old, object, opts.manager ?? "", subresource);
     return this.commitUpdate(rt, old, object, opts, warnings);
   }
 
