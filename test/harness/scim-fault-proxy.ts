@@ -20,11 +20,14 @@ export interface Fault {
   echoAuthorization?: boolean;
   /** Hold the request this long before answering with `status` (or forwarding when no status). */
   delayMs?: number;
+  /** Let the peer process the request, then answer `status` instead of the peer's answer (a lost response). */
+  afterForward?: boolean;
 }
 
 export interface RecordedRequest {
   method: string;
   path: string;
+  ifMatch: string | undefined;
   at: number;
   /** Whether a fault answered it (rather than the peer). */
   faulted: boolean;
@@ -55,7 +58,7 @@ export async function startFaultProxy(upstreamBaseURL: string): Promise<FaultPro
     return fault;
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, replaceWith?: Fault) => {
     const outgoing = httpRequest(
       {
         host: upstream.hostname,
@@ -65,6 +68,11 @@ export async function startFaultProxy(upstreamBaseURL: string): Promise<FaultPro
         headers: req.headers,
       },
       (answer) => {
+        if (replaceWith) {
+          answer.resume();
+          answer.on("end", () => res.writeHead(replaceWith.status ?? 502).end(replaceWith.body ?? ""));
+          return;
+        }
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       },
@@ -89,13 +97,16 @@ export async function startFaultProxy(upstreamBaseURL: string): Promise<FaultPro
 
   const server = createServer((req, res) => {
     const fault = takeFault(req);
+    const ifMatch = req.headers["if-match"];
     requests.push({
       method: req.method ?? "",
       path: req.url ?? "",
+      ifMatch,
       at: Date.now(),
       faulted: fault !== undefined,
     });
     if (!fault) return forward(req, res);
+    if (fault.afterForward) return forward(req, res, fault);
     if (fault.status !== undefined || fault.echoAuthorization) req.resume();
     if (fault.delayMs) setTimeout(() => answer(req, res, fault), fault.delayMs);
     else answer(req, res, fault);

@@ -102,10 +102,14 @@ export async function startBetterAuthScim(): Promise<ScimPeer> {
   }
 }
 
-/** scimmy 1.3.5 + scimmy-routers 1.3.2 (Express), in-memory, with ETags. */
-export async function startScimmyServer(): Promise<ScimPeer> {
+/**
+ * scimmy 1.3.5 + scimmy-routers 1.3.2 (Express), in-memory, with ETags; `patch: false` makes it
+ * advertise no PATCH support (a PUT-only provider).
+ */
+export async function startScimmyServer(options: { patch?: boolean } = {}): Promise<ScimPeer> {
   const token = newToken();
   const port = await freePort();
-  const { child, url } = await spawnPeer("scimmy-server.mjs", ["--port", String(port), "--token", token]);
+  const args = ["--port", String(port), "--token", token, ...(options.patch === false ? ["--no-patch"] : [])];
+  const { child, url } = await spawnPeer("scimmy-server.mjs", args);
   return peer("scimmy", url, token, () => stopChild(child));
 }

@@ -2,8 +2,10 @@
 // `scimmy-routers` (Express). The resource handlers below are a minimal in-memory application
 // behind the library (the library does the SCIM parsing, filtering, PATCH and list responses).
 //
-//   node test/peers/scimmy-server.mjs --port P --token T
+//   node test/peers/scimmy-server.mjs --port P --token T [--no-patch]
 //
+// --no-patch advertises `patch.supported: false` in the ServiceProviderConfig (a provider that
+// only takes full PUTs).
 // Prints one line `READY <baseURL>` on stdout when it accepts requests. The store enforces what a
 // real application would: unique userName / displayName (409 uniqueness), and resource versions
 // (meta.version, If-Match on PUT / PATCH / DELETE answered with 412 on mismatch), so the
@@ -15,7 +17,13 @@ import express from "express";
 import SCIMMY from "scimmy";
 import SCIMMYRouters from "scimmy-routers";
 
-const { values } = parseArgs({ options: { port: { type: "string" }, token: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    token: { type: "string" },
+    "no-patch": { type: "boolean", default: false },
+  },
+});
 if (!values.port || !values.token) {
   process.stderr.write("usage: scimmy-server.mjs --port P --token T" + "\n");
   process.exit(2);
@@ -123,7 +131,12 @@ app.use(
   }),
 );
 // Set after the routers, whose constructor sets its own defaults.
-SCIMMY.Config.set({ etag: true, bulk: false, filter: { supported: true, maxResults: 200 } });
+SCIMMY.Config.set({
+  patch: !values["no-patch"],
+  etag: true,
+  bulk: false,
+  filter: { supported: true, maxResults: 200 },
+});
 
 const server = app.listen(Number(values.port), "127.0.0.1", () => {
   process.stdout.write(`READY http://127.0.0.1:${values.port}/scim/v2\n`);

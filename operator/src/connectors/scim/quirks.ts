@@ -12,9 +12,10 @@
  * - PATCH answered 204 with no body (allowed by RFC 7644 §3.5.2, scimmy does it): the transport
  *   treats an empty 2xx body as "no representation".
  * - List responses with `resources` instead of `Resources`, numbers as strings: `listPage`.
- * - Filters with escape sequences rejected by peers whose filter parser cannot read them (scimmy
- *   1.3 answers 400 invalidFilter to `userName eq "a\"b"`): `isUnparsedEscapeFilter`, after which
- *   the caller falls back to a paged scan with an exact comparison.
+ * - Filters with escape sequences are mis-read by some peers: scimmy 1.3 answers 400
+ *   invalidFilter to `userName eq "a\"b"` (`isUnparsedEscapeFilter`) and compares
+ *   `userName eq "a\\b"` against the still-escaped text, finding nothing (`filterMissNeedsScan`).
+ *   For such values the caller confirms a miss with a paged scan and an exact comparison.
  * - enterprise `manager` as a plain string, an object, or a one-element array: `managerId`.
  */
 import type { ScimQuirks } from "./config.js";
@@ -90,6 +91,15 @@ export function listPage(body: unknown): ListPage | undefined {
 /** True when a 400 invalidFilter answer is explained by escape sequences the peer cannot parse. */
 export function isUnparsedEscapeFilter(status: number, scimType: string | undefined, value: string): boolean {
   return status === 400 && scimType === "invalidFilter" && needsEscaping(value);
+}
+
+/**
+ * Whether "no match" from an equality filter on `value` must be confirmed by a scan: only when the
+ * literal carried escape sequences a peer may have compared verbatim. (Matches are always checked
+ * exactly by the caller, so a mis-read filter can never select someone else.)
+ */
+export function filterMissNeedsScan(value: string): boolean {
+  return needsEscaping(value);
 }
 
 /** The manager's SCIM id from any of the shapes providers use; undefined when absent. */

@@ -5,7 +5,13 @@
 import { TerminalError } from "../../errors.js";
 import type { ScimCapabilities } from "./discovery.js";
 import { equalityFilter } from "./filter.js";
-import { isUnparsedEscapeFilter, listPage, type PatchOperation, patchRequest } from "./quirks.js";
+import {
+  filterMissNeedsScan,
+  isUnparsedEscapeFilter,
+  listPage,
+  type PatchOperation,
+  patchRequest,
+} from "./quirks.js";
 import type { ScimConfig } from "./config.js";
 import { scimType, type ScimTransport } from "./transport.js";
 
@@ -32,23 +38,21 @@ export class ScimResources {
    * are ignored, so a mis-parsed filter can never select someone else.
    */
   async findBy(attribute: string, value: string, signal?: AbortSignal): Promise<Resource | undefined> {
-    let candidates: Resource[];
-    if (this.capabilities.filter) {
-      const answer = await this.transport.request("GET", this.endpoint, {
-        query: { filter: equalityFilter(attribute, value) },
-        expect: [400],
-        signal,
-      });
-      if (answer.status === 400) {
-        if (!isUnparsedEscapeFilter(answer.status, scimType(answer.body), value))
-          throw new TerminalError(
-            "InvalidRequest",
-            `SCIM GET ${this.endpoint} rejected the filter on ${attribute}`,
-          );
-        candidates = await this.listAll(signal);
-      } else candidates = this.page(answer.body).resources;
-    } else candidates = await this.listAll(signal);
-    return pickExact(candidates, attribute, value);
+    if (!this.capabilities.filter) return pickExact(await this.listAll(signal), attribute, value);
+    const answer = await this.transport.request("GET", this.endpoint, {
+      query: { filter: equalityFilter(attribute, value) },
+      expect: [400],
+      signal,
+    });
+    if (answer.status === 400 && !isUnparsedEscapeFilter(answer.status, scimType(answer.body), value))
+      throw new TerminalError(
+        "InvalidRequest",
+        `SCIM GET ${this.endpoint} rejected the filter on ${attribute}`,
+      );
+    const found =
+      answer.status === 400 ? undefined : pickExact(this.page(answer.body).resources, attribute, value);
+    if (found || !filterMissNeedsScan(value)) return found;
+    return pickExact(await this.listAll(signal), attribute, value);
   }
 
   /** Every resource, paged with startIndex / count (RFC 7644 §3.4.2.4). */

@@ -8,6 +8,8 @@ export function retryAfterMs(header: string | null | undefined, nowMs: number): 
   if (header === null || header === undefined) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // HTTP-date forms all spell out the day or month; a bare number like "-5" is not a date.
+  if (!/[A-Za-z]{3}/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

@@ -94,8 +94,8 @@ export class ScimTransport {
     const what = `SCIM ${method} ${pathOnly(path)}`;
     let response: Response;
     let text: string;
+    const timeout = AbortSignal.timeout(this.config.timeouts.requestMs);
     try {
-      const timeout = AbortSignal.timeout(this.config.timeouts.requestMs);
       const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
       response = await this.fetchImpl(this.url(path, request.query), {
         method,
@@ -109,8 +109,7 @@ export class ScimTransport {
         return { error: err, retry: err instanceof TransientError };
       if (request.signal?.aborted)
         return { error: new TerminalError("Aborted", `${what} was aborted`), retry: false };
-      const name = err instanceof Error ? err.name : "Error";
-      const reason = name === "TimeoutError" ? "Timeout" : "Unreachable";
+      const reason = timeout.aborted ? "Timeout" : "Unreachable";
       const detail =
         reason === "Timeout"
           ? `timed out after ${this.config.timeouts.requestMs} ms`
