@@ -51,7 +51,7 @@ export const Duration = z
   .string()
   .min(2)
   .max(32)
-  .regex(regex(DURATION), { message: 'must be a duration such as "8h", "90m" or "1h30m"' })
+  .regex(regex(DURATION), { message: 'must be a duration such as "8h", "90m" or "1h30m"', abort: true })
   .refine((value) => durationSeconds(value) > 0, { message: "must be longer than zero" });
 export type Duration = z.infer<typeof Duration>;
 
