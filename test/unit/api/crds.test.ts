@@ -154,8 +154,7 @@ describe("generated CRDs in crds/", () => {
     for (const crd of crds) {
       const undocumented = [...nodes(crd.spec.versions[0]!.schema.openAPIV3Schema)]
         .filter(
-          ([path]) =>
-            path !== "" && path !== "metadata" && !path.endsWith("[]") && !path.endsWith(".*"),
+          ([path]) => path !== "" && path !== "metadata" && !path.endsWith("[]") && !path.endsWith(".*"),
         )
         .filter(([, node]) => !node.description)
         .map(([path]) => path);
