@@ -12,6 +12,7 @@ import {
   invalid,
   MODIFIED_CONFLICT,
   notFound,
+  qualifiedResource,
 } from "../errors.js";
 import type { CustomResourceSchema, FieldValidation } from "../crd/schemaSeam.js";
 import type { KubeObject, ResourceType } from "../kinds/types.js";
@@ -69,15 +70,16 @@ export class ObjectService {
     return this.serve(rt, this.stored(rt, namespace, name));
   }
 
-  private checkNamespaceWritable(namespace: string): void {
+  private checkNamespaceWritable(rt: ResourceType, namespace: string, name: string): void {
     const ns = this.store.get("/namespaces", undefined, namespace);
     if (!ns) throw notFound("", "namespaces", namespace);
     if (ns.metadata.deletionTimestamp)
       throw forbidden(
-        `unable to create new content in namespace ${namespace} because it is being terminated`,
+        `${qualifiedResource(rt.group, rt.plural)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
         {
-          name: namespace,
-          kind: "namespaces",
+          name,
+          group: rt.group,
+          kind: rt.plural,
           causes: [
             {
               reason: "NamespaceTerminating",
@@ -129,7 +131,7 @@ export class ObjectService {
     if (nameCauses.length > 0) throw invalid(rt.group, rt.kind, "", nameCauses);
     if (!obj.metadata.name && obj.metadata.generateName)
       obj.metadata.name = obj.metadata.generateName + generateNameSuffix();
-    if (rt.namespaced) this.checkNamespaceWritable(obj.metadata.namespace ?? "");
+    if (rt.namespaced) this.checkNamespaceWritable(rt, obj.metadata.namespace ?? "", obj.metadata.name ?? "");
     if (rt.statusSubresource) delete obj["status"];
     for (const k of [
       "uid",
