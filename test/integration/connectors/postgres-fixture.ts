@@ -3,12 +3,18 @@
  * admin client that reads and writes the catalog directly (never through the connector), and the
  * connector configuration for it.
  */
+import { jest } from "@jest/globals";
 import pg from "pg";
 import {
   PostgresConnector,
   type PostgresConnectorConfigInput,
 } from "../../../operator/src/connectors/postgres/index.js";
 import { startPostgres, type PostgresServer } from "../../harness/postgres.js";
+
+// jest.config.js sets testTimeout per project, which Jest does not honour (the 5 s default applies).
+// Starting a server (initdb) on a loaded 2-core machine can take longer: every file using this
+// fixture gets a generous timeout for its hooks and tests.
+jest.setTimeout(120_000);
 
 export interface RoleInCatalog {
   canLogin: boolean;
