@@ -4,7 +4,7 @@
 //   v:<json>    an item of a list-set       i:<n>           an item of an atomic-less list by index
 // A FieldSet holds the paths a manager owns ("members"). FieldsV1 JSON nests path elements and
 // marks a member that also has children with a "." key: {"f:spec":{".":{},"f:size":{}}}.
-import { isObject, type JsonObject } from "./json-value.js";
+import { isObject, parseJsonOr, type JsonObject } from "./json-value.js";
 
 export type PathElement = string;
 export type FieldPath = PathElement[];
@@ -129,7 +129,8 @@ export function pathString(path: FieldPath): string {
         case "i":
           return `[${body}]`;
         case "k": {
-          const key = JSON.parse(body) as JsonObject;
+          const key = parseJsonOr(body, undefined);
+          if (!isObject(key)) return `[${body}]`;
           return `[${Object.entries(key)
             .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
             .join(",")}]`;

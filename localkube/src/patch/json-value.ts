@@ -45,3 +45,12 @@ export function setProp(obj: JsonObject, key: string, value: unknown): void {
 export function getProp(obj: JsonObject, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
+
+/** JSON.parse that yields `fallback` instead of throwing on malformed text. */
+export function parseJsonOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return fallback;
+  }
+}

@@ -8,7 +8,7 @@ import type { ApplyConflict } from "./conflicts.js";
 import { PatchError } from "./errors.js";
 import { FieldSet, comparePaths, pathString, type FieldPath } from "./fieldpath.js";
 import { compareObjects, listTypeAt, walkObject, type WalkOptions } from "./field-walk.js";
-import { clone, deepEqual, getProp, isObject, setProp, type JsonObject } from "./json-value.js";
+import { clone, deepEqual, getProp, isObject, parseJsonOr, setProp, type JsonObject } from "./json-value.js";
 import {
   decodeManagedFields,
   encodeManagedFields,
@@ -86,10 +86,14 @@ function removePath(root: JsonObject, path: FieldPath): void {
 
 function itemMatches(item: unknown, pe: string): boolean {
   const body = pe.slice(2);
-  if (pe.startsWith("v:")) return deepEqual(item, JSON.parse(body));
+  const NONE = Symbol("malformed");
+  if (pe.startsWith("v:")) {
+    const value = parseJsonOr(body, NONE);
+    return value !== NONE && deepEqual(item, value);
+  }
   if (pe.startsWith("k:")) {
-    const key = JSON.parse(body) as JsonObject;
-    return isObject(item) && Object.entries(key).every(([k, v]) => deepEqual(item[k], v));
+    const key = parseJsonOr(body, undefined);
+    return isObject(key) && isObject(item) && Object.entries(key).every(([k, v]) => deepEqual(item[k], v));
   }
   return false;
 }
@@ -162,7 +166,8 @@ export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyRes
   const managers = decodeManagedFields(
     isObject(live["metadata"]) ? live["metadata"]["managedFields"] : undefined,
   );
-  const merged = mergeApplied(live, input.applied, [], input) as JsonObject;
+  // A deep copy first: pruning edits `merged` in place and must never reach the caller's object.
+  const merged = mergeApplied(clone(live), input.applied, [], input) as JsonObject;
   const liveWalk = walkObject(live, input);
   const change = compareObjects(liveWalk, walkObject(merged, input));
   const others = managers.filter((m) => managerId(m) !== id);

@@ -142,6 +142,18 @@ describe("serverSideApply", () => {
     });
   });
 
+  it("never mutates the live object or the applied configuration", () => {
+    const live = applyOk(undefined, widget({ size: 1, color: "red", nested: { a: 1 } }), "kubectl");
+    const applied = { apiVersion: API, kind: "Widget", metadata: { name: "w1" } };
+    const liveBefore = structuredClone(live);
+    const appliedBefore = structuredClone(applied);
+    const result = applyOk(live, applied, "kubectl", { now: T1 });
+    // Like Kubernetes, pruning removes the owned leaves; struct-like parents stay as empty maps.
+    expect(result.spec).toEqual({ nested: {} });
+    expect(live).toEqual(liveBefore);
+    expect(applied).toEqual(appliedBefore);
+  });
+
   it("keeps fields set by others that the applier never owned", () => {
     const created = applyOk(undefined, widget({ size: 1 }), "kubectl");
     const labelled = update(
