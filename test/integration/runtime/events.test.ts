@@ -1,0 +1,56 @@
+import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
+import { EVENTS, EventRecorder } from "../../../operator/src/runtime/events/event-recorder.js";
+import type { KubeObject } from "../../../operator/src/runtime/kube/resource.js";
+import { CONFIGMAPS, CountingClient, configMap, quietLogger } from "./fixtures.js";
+
+interface EventObject extends KubeObject {
+  reason?: string;
+  note?: string;
+  type?: string;
+  series?: { count: number; lastObservedTime: string };
+  regarding?: { name?: string; uid?: string };
+}
+
+describe("EventRecorder against the local API server", () => {
+  let kube: LocalKube;
+  let client: CountingClient;
+
+  beforeAll(async () => {
+    kube = await startLocalKube();
+    client = new CountingClient(kube.kubeConfig);
+  });
+  afterAll(async () => {
+    await kube.stop();
+  });
+
+  it("aggregates a flapping error into one Event with a growing series count", async () => {
+    const subject = await client.create(CONFIGMAPS, configMap("default", "flappy"));
+    const recorder = new EventRecorder({
+      client,
+      logger: quietLogger(),
+      reportingController: "runtime.test/controller",
+      reportingInstance: "test-0",
+    });
+    const failure = {
+      type: "Warning" as const,
+      reason: "SyncFailed",
+      action: "Sync",
+      note: "The target refused the connection.",
+    };
+    const writesBefore = client.writes();
+    for (let i = 0; i < 50; i++) await recorder.record(subject, failure);
+    // One create, one patch for the first repeat; the rest wait for the flush interval.
+    expect(client.writes() - writesBefore).toBe(2);
+    await recorder.flush();
+    await recorder.record(subject, { ...failure, type: "Normal", reason: "Synced", note: "In sync again." });
+
+    const { items } = await client.list<EventObject>(EVENTS, { namespace: "default" });
+    const mine = items.filter((e) => e.regarding?.uid === subject.metadata?.uid);
+    expect(mine.map((e) => e.reason).sort()).toEqual(["SyncFailed", "Synced"]);
+    const flapping = mine.find((e) => e.reason === "SyncFailed")!;
+    expect(flapping.series?.count).toBe(50);
+    expect(flapping.series?.lastObservedTime).toMatch(/\.\d{6}Z$/);
+    expect(flapping.type).toBe("Warning");
+    expect(mine.find((e) => e.reason === "Synced")?.series).toBeUndefined();
+  });
+});
