@@ -2,11 +2,11 @@
 // other format before validating (int32, int64, float, double, ... are never checked).
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?$/;
+// go-openapi strfmt: "<date>T<hh:mm:ss>[.frac](Z|±hh:mm)", case-insensitive, offset required.
+const TIME_OF_DAY = /^(\d{2}):(\d{2}):(\d{2})(.\d+)?(z|[+-]\d{2}:\d{2})$/;
 const UUID_ANY = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-const UUID_V = (v: string): RegExp =>
-  new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$`, "i");
+const UUID_V = (v: string, variant: string): RegExp =>
+  new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?${variant}[0-9a-f]{3}-?[0-9a-f]{12}$`, "i");
 const HOSTNAME =
   /^[a-zA-Z0-9\p{S}\p{L}]((-?[a-zA-Z0-9\p{S}\p{L}]{0,62})?)(\.[a-zA-Z0-9\p{S}\p{L}](-?[a-zA-Z0-9\p{S}\p{L}]{0,62})?)*\.?$/u;
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
@@ -34,9 +34,10 @@ export function isDate(s: string): boolean {
 }
 
 export function isDateTime(s: string): boolean {
-  const m = DATE_TIME.exec(s);
-  if (m === null || !validCalendarDate(m[1]!, m[2]!, m[3]!)) return false;
-  return Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6] ?? 0) < 61;
+  const [date, time] = s.toLowerCase().split("t");
+  if (date === undefined || time === undefined || !isDate(date)) return false;
+  const m = TIME_OF_DAY.exec(time);
+  return m !== null && m[1]! <= "23" && m[2]! <= "59" && m[3]! <= "59";
 }
 
 function isIPv4(s: string): boolean {
@@ -80,9 +81,9 @@ const CHECKS: Record<string, (s: string) => boolean> = {
   date: isDate,
   byte: (s) => BASE64.test(s),
   uuid: (s) => UUID_ANY.test(s),
-  uuid3: (s) => UUID_V("3").test(s),
-  uuid4: (s) => UUID_V("4").test(s),
-  uuid5: (s) => UUID_V("5").test(s),
+  uuid3: (s) => UUID_V("3", "[0-9a-f]").test(s),
+  uuid4: (s) => UUID_V("4", "[89ab]").test(s),
+  uuid5: (s) => UUID_V("5", "[89ab]").test(s),
   email: (s) => EMAIL.test(s),
   hostname: (s) => s.length <= 255 && HOSTNAME.test(s),
   ipv4: isIPv4,

@@ -124,6 +124,14 @@ describe("validate: OpenAPI keywords with Kubernetes' messages", () => {
       ['spec.when: Invalid value: "yesterday": spec.when in body must be of type date-time: "yesterday"'],
     ],
     ["valid date-time", { when: "2024-05-01T10:00:00Z" }, []],
+    ["date-time with an offset and fraction", { when: "2024-05-01T10:00:00.5+02:00" }, []],
+    [
+      "date-time without an offset",
+      { when: "2027-01-01T17:00:00" },
+      [
+        'spec.when: Invalid value: "2027-01-01T17:00:00": spec.when in body must be of type date-time: "2027-01-01T17:00:00"',
+      ],
+    ],
     [
       "date format",
       { day: "2024-02-30" },
