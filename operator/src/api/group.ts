@@ -2,6 +2,3 @@
 export const GROUP = "roster.dev";
 export const VERSION = "v1alpha1";
 export const API_VERSION = `${GROUP}/${VERSION}`;
-
-/** Label on Users carrying HR attributes that grants select on (e.g. `roster.dev/department: sales`). */
-export const DEPARTMENT_LABEL = `${GROUP}/department`;

@@ -1,5 +1,6 @@
 /** The Roster API (group roster.dev, version v1alpha1): zod schemas, inferred types, helpers. Pure. */
 export * from "./group.js";
+export * from "./annotations.js";
 export * from "./formats.js";
 export * from "./meta.js";
 export * from "./conditions.js";
