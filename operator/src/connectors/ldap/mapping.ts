@@ -4,11 +4,11 @@
  */
 import type { Entry } from "ldapts";
 import type { AttributeValue, DesiredAccount, ObservedAccount } from "../../engine/connector.js";
-import { TerminalError } from "../../errors.js";
-import { childDN } from "../shared/ldap-dn.js";
+import { canonicalDN, childDN } from "../shared/ldap-dn.js";
 import { firstValue, valuesOf } from "../shared/ldap-entry.js";
 import { equalityFilter } from "../shared/ldap-escape.js";
-import { markerValue, readMarker, withoutMarkers } from "../shared/ldap-marker.js";
+import { markerValue, readMarker } from "../shared/ldap-marker.js";
+import { assertNotReserved, entryValues, reportedAttributes, toValues } from "../shared/ldap-attributes.js";
 import type { LdapConnectorConfig } from "./config.js";
 
 /** ppolicy's operational attribute; this value locks the account until an administrator clears it. */
@@ -44,21 +44,7 @@ function reservedAttributes(config: LdapConnectorConfig): string[] {
 }
 
 export function assertWritable(config: LdapConnectorConfig, attributes: Iterable<string>): void {
-  const reserved = new Set(reservedAttributes(config).map((name) => name.toLowerCase()));
-  for (const name of attributes) {
-    if (reserved.has(name.toLowerCase())) {
-      throw new TerminalError(
-        "ReservedAttribute",
-        `attribute "${name}" is managed by the LDAP connector itself and cannot be mapped`,
-      );
-    }
-  }
-}
-
-/** Values to write: strings and arrays as lists, with empty strings dropped (LDAP has no empty values). */
-export function toValues(value: AttributeValue | null): string[] {
-  if (value === null) return [];
-  return (Array.isArray(value) ? value : [value]).filter((item) => item !== "");
+  assertNotReserved("LDAP", reservedAttributes(config), attributes);
 }
 
 export interface PosixIds {
@@ -72,11 +58,7 @@ export function newEntry(
   posix?: PosixIds,
 ): EntryAttributes {
   assertWritable(config, Object.keys(account.attributes));
-  const entry: EntryAttributes = {};
-  for (const [name, value] of Object.entries(account.attributes)) {
-    const values = toValues(value);
-    if (values.length > 0) entry[name] = values;
-  }
+  const entry: EntryAttributes = entryValues(account.attributes);
   const classes = [...config.objectClasses];
   entry[config.rdnAttribute] = [account.username];
   entry.cn ??= [account.username];
@@ -104,24 +86,14 @@ export function updateModifications(
   return Object.entries(set).map(([attribute, value]) => ({ attribute, values: toValues(value) }));
 }
 
-function reported(values: string[]): AttributeValue {
-  return values.length === 1 ? (values[0] as string) : values;
-}
-
 /** The account an entry describes; `roles` comes from group lookups. */
 export function observedFrom(config: LdapConnectorConfig, entry: Entry, roles: string[]): ObservedAccount {
-  const attributes: Record<string, AttributeValue> = {};
-  for (const name of config.attributes) {
-    const all = valuesOf(entry, name);
-    const values = name.toLowerCase() === config.ownerAttribute.toLowerCase() ? withoutMarkers(all) : all;
-    if (values.length > 0) attributes[name] = reported(values);
-  }
   return {
-    id: entry.dn,
+    id: canonicalDN(entry.dn),
     username: firstValue(entry, config.rdnAttribute) ?? "",
     owner: readMarker(valuesOf(entry, config.ownerAttribute)),
     enabled: valuesOf(entry, LOCK_ATTRIBUTE).length === 0,
-    attributes,
+    attributes: reportedAttributes(entry, config.attributes, config.ownerAttribute),
     roles,
   };
 }

@@ -87,20 +87,32 @@ export function rdnValue(dn: string): string {
   return parseDN(dn)[0]?.[0]?.value ?? "";
 }
 
+function serialize(rdns: RDN[], fold: (text: string) => string): string {
+  return rdns
+    .map((rdn) =>
+      rdn
+        .map(({ type, value }) => `${fold(type)}=${escapeDNValue(fold(value))}`)
+        .sort()
+        .join("+"),
+    )
+    .join(",");
+}
+
+/**
+ * One spelling per DN, case kept: servers answer with their own escaping (`\2C` for `\,`), so
+ * ids built by us and ids read back are both put through this before they are reported.
+ */
+export function canonicalDN(dn: string): string {
+  return serialize(parseDN(dn), (text) => text);
+}
+
 /**
  * A canonical spelling for comparing DNs: attribute types and values lower-cased (naming
  * attributes are case-insensitive in the stock schemas and in AD), multi-valued RDNs sorted,
  * values re-escaped one way.
  */
 export function normalizeDN(dn: string): string {
-  return parseDN(dn)
-    .map((rdn) =>
-      rdn
-        .map(({ type, value }) => `${type.toLowerCase()}=${escapeDNValue(value.toLowerCase())}`)
-        .sort()
-        .join("+"),
-    )
-    .join(",");
+  return serialize(parseDN(dn), (text) => text.toLowerCase());
 }
 
 /** Whether `dn` lies at or below `baseDN`. */

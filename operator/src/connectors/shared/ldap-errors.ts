@@ -50,6 +50,7 @@ const TERMINAL_REASONS: Record<number, string> = {
   [LdapResult.invalidDNSyntax]: "InvalidDN",
   [LdapResult.noSuchObject]: "NoSuchObject",
   [LdapResult.unwillingToPerform]: "UnwillingToPerform",
+  [LdapResult.noSuchAttribute]: "NoSuchAttribute",
 };
 
 /** The LDAP result code behind an error (also through a RosterError's cause), if any. */
@@ -83,4 +84,14 @@ export function classifyLdapError(context: string, err: unknown): RosterError {
   if (code === LdapResult.entryAlreadyExists)
     return new ConflictError("AlreadyExists", message, { cause: err });
   return new TerminalError(TERMINAL_REASONS[code] ?? "LdapError", message, { cause: err });
+}
+
+/** Runs `op`, treating the given LDAP result codes as success (idempotent "already done"). */
+export async function ignoringResults(codes: readonly number[], op: () => Promise<void>): Promise<void> {
+  try {
+    await op();
+  } catch (err) {
+    const code = ldapResultCode(err);
+    if (code === undefined || !codes.includes(code)) throw err;
+  }
 }

@@ -6,7 +6,7 @@
 import { Attribute, Change, type Entry } from "ldapts";
 import { TerminalError } from "../../errors.js";
 import { normalizeDN } from "./ldap-dn.js";
-import { LdapResult, ldapResultCode } from "./ldap-errors.js";
+import { ignoringResults, LdapResult, ldapResultCode } from "./ldap-errors.js";
 import { valuesOf } from "./ldap-entry.js";
 import { equalityFilter } from "./ldap-escape.js";
 import { parseRangedAttribute, rangeRequest } from "./ldap-range.js";
@@ -24,6 +24,10 @@ export interface GroupSchema {
    */
   emptyPlaceholder: string | undefined;
   pageSize: number;
+  /** Result codes meaning "already a member" (OpenLDAP: 20; AD and Samba: 68). */
+  alreadyMemberCodes: readonly number[];
+  /** Result codes meaning "not a member" (OpenLDAP: 16; AD and Samba: 53). */
+  notMemberCodes: readonly number[];
   /** Window size for ranged retrieval of the member attribute (AD); undefined reads it whole. */
   rangeSize: number | undefined;
 }
@@ -70,9 +74,7 @@ export class GroupDirectory {
       operation: "add",
       modification: new Attribute({ type: this.schema.memberAttribute, values: [member] }),
     });
-    await this.tolerating([LdapResult.attributeOrValueExists, LdapResult.entryAlreadyExists], () =>
-      this.transport.modify(dn, [change]),
-    );
+    await ignoringResults(this.schema.alreadyMemberCodes, () => this.transport.modify(dn, [change]));
   }
 
   /**
@@ -85,9 +87,9 @@ export class GroupDirectory {
       operation: "delete",
       modification: new Attribute({ type: this.schema.memberAttribute, values: [member] }),
     });
-    const notMember = [LdapResult.noSuchAttribute, LdapResult.unwillingToPerform];
+    const notMember = this.schema.notMemberCodes;
     try {
-      await this.tolerating(notMember, () => this.transport.modify(dn, [remove]));
+      await ignoringResults(notMember, () => this.transport.modify(dn, [remove]));
     } catch (err) {
       const placeholder = this.schema.emptyPlaceholder;
       if (placeholder === undefined || ldapResultCode(err) !== LdapResult.objectClassViolation) throw err;
@@ -95,16 +97,7 @@ export class GroupDirectory {
         operation: "add",
         modification: new Attribute({ type: this.schema.memberAttribute, values: [placeholder] }),
       });
-      await this.tolerating(notMember, () => this.transport.modify(dn, [keep, remove]));
-    }
-  }
-
-  private async tolerating(codes: number[], op: () => Promise<void>): Promise<void> {
-    try {
-      await op();
-    } catch (err) {
-      const code = ldapResultCode(err);
-      if (code === undefined || !codes.includes(code)) throw err;
+      await ignoringResults(notMember, () => this.transport.modify(dn, [keep, remove]));
     }
   }
 
@@ -165,17 +158,23 @@ export class GroupDirectory {
   }
 }
 
-/** The window a ranged read returned: values plus the last index (undefined when final). */
+/**
+ * The window a ranged read returned: values plus the last index (undefined when final). Servers
+ * may answer `member;range=4-*` to a request for `member;range=4-5`; every ranged key counts.
+ */
 function rangedWindow(
   entry: Entry,
   attribute: string,
 ): { values: string[]; high: number | undefined } | undefined {
-  for (const key of Object.keys(entry)) {
-    const range = parseRangedAttribute(key);
-    if (range && range.attribute.toLowerCase() === attribute.toLowerCase()) {
-      return { values: valuesOf(entry, key), high: range.high };
-    }
+  const windows = Object.keys(entry)
+    .map((key) => ({ key, range: parseRangedAttribute(key) }))
+    .filter(({ range }) => range?.attribute.toLowerCase() === attribute.toLowerCase());
+  if (windows.length === 0) {
+    const whole = valuesOf(entry, attribute);
+    return whole.length > 0 ? { values: whole, high: undefined } : undefined;
   }
-  const whole = valuesOf(entry, attribute);
-  return whole.length > 0 ? { values: whole, high: undefined } : undefined;
+  const values = windows.flatMap(({ key }) => valuesOf(entry, key));
+  const final = windows.some(({ range }) => range?.high === undefined);
+  const high = Math.max(...windows.map(({ range }) => range?.high ?? 0));
+  return { values, high: final ? undefined : high };
 }
