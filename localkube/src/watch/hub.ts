@@ -10,6 +10,14 @@ import type { KubeObject, ResourceType } from "../kinds/types.js";
 import { matches, type Selection } from "../selectors.js";
 import type { EventType, Store, StoreEvent } from "../store.js";
 
+const CRD_STORE = "apiextensions.k8s.io/customresourcedefinitions";
+
+/** The store a CRD's resources live in (watches on it end when the CRD is deleted). */
+function crdStoreKey(crd: KubeObject): string {
+  const spec = crd["spec"] as { group?: string; names?: { plural?: string } } | undefined;
+  return `${spec?.group ?? ""}/${spec?.names?.plural ?? ""}`;
+}
+
 export type WatchEventType = EventType | "BOOKMARK" | "ERROR";
 
 export interface WatchRequest {
@@ -95,6 +103,14 @@ export class WatchHub {
     send: (t: WatchEventType, o: KubeObject) => void,
   ): void {
     const unsubscribe = this.store.subscribe((ev) => {
+      if (
+        ev.type === "DELETED" &&
+        ev.storeKey === CRD_STORE &&
+        crdStoreKey(ev.object) === request.rt.storeKey
+      ) {
+        end();
+        return;
+      }
       if (ev.storeKey !== request.rt.storeKey) return;
       const seen = eventFor(request.selection, ev);
       if (seen) send(seen.type, seen.object);

@@ -1,6 +1,9 @@
+import { jest } from "@jest/globals";
 import { CoreV1Api } from "@kubernetes/client-node";
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
 import { WIDGET_CRD, widget } from "./fixtures.js";
+
+jest.setTimeout(30_000);
 
 describe("localkube basics with the real kubectl", () => {
   let kube: LocalKube;

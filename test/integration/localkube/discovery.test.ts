@@ -1,7 +1,10 @@
+import { jest } from "@jest/globals";
 import { CoreV1Api, KubernetesObjectApi } from "@kubernetes/client-node";
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
 import { call, eventually } from "./client.js";
 import { WIDGET_CRD } from "./fixtures.js";
+
+jest.setTimeout(30_000);
 
 describe("localkube transport, discovery and OpenAPI", () => {
   let kube: LocalKube;

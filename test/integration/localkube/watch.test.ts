@@ -1,3 +1,4 @@
+import { jest } from "@jest/globals";
 import net from "node:net";
 import { CoreV1Api, makeInformer, type V1ConfigMap } from "@kubernetes/client-node";
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
@@ -6,6 +7,8 @@ import { openWatch } from "./watch.js";
 
 const NS = "/api/v1/namespaces/watching";
 const CMS = `${NS}/configmaps`;
+
+jest.setTimeout(30_000);
 
 describe("localkube lists and watches (R2-R7)", () => {
   let kube: LocalKube;

@@ -1,3 +1,4 @@
+import { jest } from "@jest/globals";
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
 import { APPLY, call, JSON_PATCH, MERGE, STRATEGIC, WIDGETS } from "./client.js";
 import { WIDGET_CRD } from "./fixtures.js";
@@ -7,6 +8,8 @@ const CMS = "/api/v1/namespaces/default/configmaps";
 function aWidget(name: string, spec: Record<string, unknown> = { size: 2 }): Record<string, unknown> {
   return { apiVersion: "example.com/v1", kind: "Widget", metadata: { name }, spec };
 }
+
+jest.setTimeout(30_000);
 
 describe("localkube writes (W1-W9, S1, G1)", () => {
   let kube: LocalKube;
