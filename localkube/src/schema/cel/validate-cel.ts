@@ -71,26 +71,40 @@ function evalMessageExpression(rule: ValidationRule, context: Record<string, unk
   }
 }
 
+/** `self` / `oldSelf` of a node, converted once and shared by all its rules. */
+interface Bindings {
+  self: unknown;
+  oldSelf: unknown;
+  hasOld: boolean;
+}
+
+function bindings(node: Node): Bindings {
+  const hasOld = node.old !== undefined && node.old !== null;
+  return {
+    self: toCel(node.value, node.schema, node.isRoot),
+    oldSelf: hasOld ? toCel(node.old, node.schema, node.isRoot) : undefined,
+    hasOld,
+  };
+}
+
 function activation(
-  node: Node,
+  b: Bindings,
   rule: ValidationRule,
   compiled: CompiledRule,
 ): Record<string, unknown> | undefined {
-  const self = toCel(node.value, node.schema, node.isRoot);
-  const hasOld = node.old !== undefined && node.old !== null;
-  const oldSelf = hasOld ? toCel(node.old, node.schema, node.isRoot) : undefined;
+  const { self, oldSelf, hasOld } = b;
   if (rule.optionalOldSelf) return { self, oldSelf: hasOld ? Optional.of(oldSelf) : Optional.none() };
   if (compiled.usesOldSelf && !hasOld) return undefined;
   return hasOld ? { self, oldSelf } : { self };
 }
 
-function evaluateRule(node: Node, rule: ValidationRule): FieldCause | undefined {
+function evaluateRule(node: Node, b: Bindings, rule: ValidationRule): FieldCause | undefined {
   const type = node.schema.type ?? "";
   const field = node.path === "" ? "<nil>" : node.path;
   const compiled = compileCel(rule.rule);
   if (!compiled.program)
     return invalid(field, type, `rule compile error: ${compiled.error ?? "unknown error"}`);
-  const context = activation(node, rule, compiled);
+  const context = activation(b, rule, compiled);
   if (context === undefined) return undefined;
   let result: unknown;
   try {
@@ -147,9 +161,13 @@ function correlateMapList(schema: JSONSchemaProps, old: unknown): (item: unknown
 
 function walk(node: Node, out: FieldCause[]): void {
   if (node.value === null || node.value === undefined) return;
-  for (const rule of node.schema["x-kubernetes-validations"] ?? []) {
-    const cause = evaluateRule(node, rule);
-    if (cause) out.push(cause);
+  const rules = node.schema["x-kubernetes-validations"] ?? [];
+  if (rules.length > 0) {
+    const b = bindings(node);
+    for (const rule of rules) {
+      const cause = evaluateRule(node, b, rule);
+      if (cause) out.push(cause);
+    }
   }
   for (const sub of node.schema.allOf ?? []) walk({ ...node, schema: sub }, out);
   for (const child of children(node)) walk(child, out);
