@@ -6,11 +6,15 @@
 import { ConflictError, TerminalError, TransientError } from "../../errors.js";
 import type { ScimCapabilities } from "./discovery.js";
 import { GROUP_SCHEMA } from "./mapping.js";
-import { memberAddition, memberRemoval, missingMembers } from "./quirks.js";
+import { memberAddition, memberRemoval, missingMembers, type PatchOperation } from "./quirks.js";
+import { KeyedSerializer } from "./semaphore.js";
 import type { ScimConfig } from "./config.js";
 import type { Resource, ScimResources } from "./resources.js";
 
 const READ_MODIFY_WRITE_ATTEMPTS = 4;
+
+/** Given the current member ids: the PATCH operation and the resulting list, or undefined when already so. */
+type MemberDecision = (current: string[]) => { operation: PatchOperation; next: string[] } | undefined;
 
 export function memberIds(group: Resource): string[] {
   const members = Array.isArray(group.members) ? group.members : [];
@@ -23,6 +27,8 @@ export function memberIds(group: Resource): string[] {
 export class ScimGroups {
   /** displayName → SCIM id, learnt once per connector. */
   private readonly ids = new Map<string, string>();
+  /** Full member-list writes to one group from this connector go one at a time (If-Match guards the rest). */
+  private readonly perGroup = new KeyedSerializer();
 
   constructor(
     private readonly groups: ScimResources,
@@ -70,12 +76,13 @@ export class ScimGroups {
    * Reads the group, asks `decide` what to change, and writes it: a PATCH when supported,
    * otherwise the full resource with If-Match. `decide` returning undefined means "already so".
    */
-  private async changeMembers(
-    groupId: string,
-    decide: (
-      current: string[],
-    ) => { operation: Parameters<ScimResources["patch"]>[1][number]; next: string[] } | undefined,
-  ): Promise<void> {
+  private async changeMembers(groupId: string, decide: MemberDecision): Promise<void> {
+    // PATCH member operations commute; full-list writes from this process are queued per group.
+    if (this.capabilities.patch) return this.readModifyWrite(groupId, decide);
+    return this.perGroup.run(groupId, () => this.readModifyWrite(groupId, decide));
+  }
+
+  private async readModifyWrite(groupId: string, decide: MemberDecision): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       const group = await this.groups.get(groupId);
       if (!group) {

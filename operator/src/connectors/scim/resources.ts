@@ -47,7 +47,7 @@ export class ScimResources {
     if (answer.status === 400 && !isUnparsedEscapeFilter(answer.status, scimType(answer.body), value))
       throw new TerminalError(
         "InvalidRequest",
-        `SCIM GET ${this.endpoint} rejected the filter on ${attribute}`,
+        `SCIM GET ${this.endpoint} rejected the filter on ${attribute}${this.transport.detailOf(answer.body)}`,
       );
     const found =
       answer.status === 400 ? undefined : pickExact(this.page(answer.body).resources, attribute, value);

@@ -140,7 +140,7 @@ export class ScimTransport {
       }
       return { status, body: parsed, etag: response.headers.get("etag") ?? undefined };
     }
-    const detail = this.scimDetail(parsed);
+    const detail = this.detailOf(parsed);
     const message = `${what} answered ${status}${detail}`;
     if (status === 429) {
       const waitMs = retryAfterMs(response.headers.get("retry-after"), Date.now());
@@ -176,7 +176,7 @@ export class ScimTransport {
   }
 
   /** `: <detail> (<scimType>)` from a SCIM error body, short and scrubbed of secrets. */
-  private scimDetail(body: unknown): string {
+  detailOf(body: unknown): string {
     if (typeof body !== "object" || body === null) return "";
     const record = body as Record<string, unknown>;
     const detail = typeof record.detail === "string" ? record.detail.slice(0, 300) : "";
