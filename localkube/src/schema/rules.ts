@@ -56,10 +56,11 @@ function checkRuleFields(rule: ValidationRule, path: string, out: FieldCause[]):
 
 function checkRuleCompiles(rule: ValidationRule, path: string, out: FieldCause[]): void {
   if ((rule.rule ?? "").trim() === "") return;
-  const compiled = compileCel(rule.rule);
+  const optional = rule.optionalOldSelf === true;
+  const compiled = compileCel(rule.rule, "bool", optional);
   if (compiled.error) out.push(invalid(childPath(path, "rule"), goValidationRule(rule), compiled.error));
   if (rule.messageExpression && rule.messageExpression.trim() !== "") {
-    const message = compileCel(rule.messageExpression, "string");
+    const message = compileCel(rule.messageExpression, "string", optional);
     if (message.error) {
       const detail = message.error.replace(
         "cel expression must evaluate to a bool",

@@ -79,16 +79,23 @@ function replaceN(s: string, a: string, b: string, n: bigint): string {
   );
 }
 
-let environment: Environment | undefined;
+const environments = new Map<boolean, Environment>();
 
-/** The shared environment: `self` and `oldSelf` are dynamically typed variables. */
-export function celEnvironment(): Environment {
-  environment ??= registerKubernetesLibrary(
-    new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })
-      .registerVariable("self", "dyn")
-      .registerVariable("oldSelf", "dyn"),
-  );
-  return environment;
+/**
+ * The shared environment: `self` is dynamically typed; `oldSelf` too, or `optional<dyn>` for
+ * rules with optionalOldSelf (as Kubernetes types it for those rules).
+ */
+export function celEnvironment(optionalOldSelf = false): Environment {
+  let env = environments.get(optionalOldSelf);
+  if (env === undefined) {
+    env = registerKubernetesLibrary(
+      new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+        .registerVariable("self", "dyn")
+        .registerVariable("oldSelf", optionalOldSelf ? "optional<dyn>" : "dyn"),
+    );
+    environments.set(optionalOldSelf, env);
+  }
+  return env;
 }
 
 /** Whether the expression references `oldSelf` outside string literals (a transition rule). */
@@ -106,19 +113,24 @@ const cache = new Map<string, CompiledRule>();
 /**
  * Compiles `expression` (cached by text). `resultType` is the CEL type the expression must have
  * ("bool" for rules, "string" for messageExpression); `dyn` results are accepted.
+ * `optionalOldSelf` compiles it for a rule with optionalOldSelf: true.
  */
-export function compileCel(expression: string, resultType: "bool" | "string" = "bool"): CompiledRule {
-  const cacheKey = `${resultType}\u0000${expression}`;
+export function compileCel(
+  expression: string,
+  resultType: "bool" | "string" = "bool",
+  optionalOldSelf = false,
+): CompiledRule {
+  const cacheKey = `${resultType}\u0000${optionalOldSelf}\u0000${expression}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const compiled = compileUncached(expression, resultType);
+  const compiled = compileUncached(expression, resultType, optionalOldSelf);
   cache.set(cacheKey, compiled);
   return compiled;
 }
 
-function compileUncached(expression: string, resultType: string): CompiledRule {
+function compileUncached(expression: string, resultType: string, optionalOldSelf: boolean): CompiledRule {
   const usesOldSelf = referencesOldSelf(expression);
-  const env = celEnvironment();
+  const env = celEnvironment(optionalOldSelf);
   try {
     const program = env.parse(expression) as unknown as CelProgram;
     const checked = env.check(expression);

@@ -53,13 +53,21 @@ function evaluationErrorDetail(err: unknown, rule: ValidationRule): string {
   if (/no such overload|no matching overload/i.test(raw)) {
     return `'no such overload': call arguments did not match a supported operator, function or macro signature for rule: ${ruleErrorString(rule)}`;
   }
-  const text = raw.charAt(0).toLowerCase() + raw.slice(1);
-  return `${text} evaluating rule: ${ruleErrorString(rule)}`;
+  return `${celGoErrorText(raw)} evaluating rule: ${ruleErrorString(rule)}`;
+}
+
+/** cel-js runtime error text rewritten the way cel-go words the common ones. */
+function celGoErrorText(raw: string): string {
+  const outOfBounds = /index out of bounds, index (-?\d+)/.exec(raw);
+  if (outOfBounds) return `index out of bounds: ${outOfBounds[1]}`;
+  const noKey = /^no such key: (.*)$/i.exec(raw);
+  if (noKey) return `no such key: ${noKey[1]}`;
+  return raw.charAt(0).toLowerCase() + raw.slice(1);
 }
 
 function evalMessageExpression(rule: ValidationRule, context: Record<string, unknown>): string | undefined {
   if (!rule.messageExpression) return undefined;
-  const compiled = compileCel(rule.messageExpression, "string");
+  const compiled = compileCel(rule.messageExpression, "string", rule.optionalOldSelf === true);
   if (!compiled.program) return undefined;
   try {
     const result = compiled.program(context);
@@ -101,7 +109,7 @@ function activation(
 function evaluateRule(node: Node, b: Bindings, rule: ValidationRule): FieldCause | undefined {
   const type = node.schema.type ?? "";
   const field = node.path === "" ? "<nil>" : node.path;
-  const compiled = compileCel(rule.rule);
+  const compiled = compileCel(rule.rule, "bool", rule.optionalOldSelf === true);
   if (!compiled.program)
     return invalid(field, type, `rule compile error: ${compiled.error ?? "unknown error"}`);
   const context = activation(b, rule, compiled);

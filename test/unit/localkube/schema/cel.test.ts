@@ -212,6 +212,27 @@ describe("CEL x-kubernetes-validations", () => {
     expect(run(rules, spec, oldSpec)).toEqual(expected);
   });
 
+  it("binds oldSelf as an optional with optionalOldSelf, also on create", () => {
+    const rule: ValidationRule = {
+      rule: "!oldSelf.hasValue() || oldSelf.value().username == self.username",
+      message: "username is immutable",
+      optionalOldSelf: true,
+    };
+    expect(run([rule], { username: "bob" })).toEqual([]);
+    expect(run([rule], { username: "bob" }, { username: "bob" })).toEqual([]);
+    expect(run([rule], { username: "bob" }, { username: "alice" })).toEqual([
+      'spec: Invalid value: "object": username is immutable',
+    ]);
+  });
+
+  it("accepts a bracketed fieldPath and words an index error like cel-go", () => {
+    const bracket: ValidationRule = { rule: "false", message: "no", fieldPath: ".roles['x']" };
+    expect(run([bracket], {})).toEqual(['spec.roles.x: Invalid value: "object": no']);
+    expect(run([{ rule: "self.roles[5] == 'a'" }], { roles: ["a"] })).toEqual([
+      "spec: Invalid value: \"object\": index out of bounds: 5 evaluating rule: self.roles[5] == 'a'",
+    ]);
+  });
+
   it("reports a root-level rule at <nil> and can see metadata.name", () => {
     const schema: JSONSchemaProps = {
       type: "object",
