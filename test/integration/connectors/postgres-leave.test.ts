@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import type { DesiredAccount } from "../../../operator/src/engine/connector.js";
-import { ConflictError, TerminalError } from "../../../operator/src/errors.js";
+import { ConflictError, TerminalError, TransientError } from "../../../operator/src/errors.js";
 import { waitFor } from "../../harness/ports.js";
 import { PostgresFixture } from "./postgres-fixture.js";
 
@@ -238,6 +238,15 @@ describe("PostgreSQL guard rails", () => {
     await expect(failure).rejects.toBeInstanceOf(TerminalError);
     await expect(failure).rejects.toMatchObject({ reason: "AuthenticationFailed" });
     await failure.catch((err: Error) => expect(err.message).not.toContain("definitely-wrong-secret"));
+    await connector.close();
+  });
+
+  it("reports too many connections as transient", async () => {
+    await fixture.createRole("crowded", "LOGIN CREATEROLE PASSWORD 'crowded-pw' CONNECTION LIMIT 0");
+    const connector = fixture.connector({ user: "crowded", password: "crowded-pw" });
+    const failure = connector.check();
+    await expect(failure).rejects.toBeInstanceOf(TransientError);
+    await expect(failure).rejects.toMatchObject({ reason: "TooManyConnections" });
     await connector.close();
   });
 

@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import type { Logger } from "pino";
-import { isRosterError } from "../../errors.js";
+import { isRosterError, withContext } from "../../errors.js";
 import type { PostgresConnectorConfig } from "./config.js";
 import { classifyPostgresError, sqlState, type ClassifyOptions } from "./errors.js";
 
@@ -61,7 +61,7 @@ export class PostgresSession {
     try {
       return await work(client);
     } catch (err) {
-      if (isRosterError(err)) throw err;
+      if (isRosterError(err)) throw withContext(context, err);
       if (sqlState(err) === undefined && err instanceof Error) broken = err;
       throw classifyPostgresError(context, err, options);
     } finally {
@@ -87,7 +87,7 @@ export class PostgresSession {
       await client.connect();
       return await work(client);
     } catch (err) {
-      if (isRosterError(err)) throw err;
+      if (isRosterError(err)) throw withContext(context, err);
       throw classifyPostgresError(`${context} (in database ${JSON.stringify(database)})`, err, options);
     } finally {
       await client.end().catch(() => undefined);
