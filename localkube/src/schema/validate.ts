@@ -1,6 +1,6 @@
 // Validation of a custom resource against its version's schema, in kube-apiserver's order:
 // OpenAPI value validation, embedded resources, list-type uniqueness, then (unless a type or
-// enum error already blocks it) CEL x-kubernetes-validations.
+// enum, required or size error already blocks it) CEL x-kubernetes-validations.
 import { validateCel } from "./cel/validate-cel.js";
 import { validateEmbeddedResources } from "./embedded.js";
 import { invalid } from "./errors.js";
@@ -9,7 +9,14 @@ import { validateOpenApi } from "./openapi-validate.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
 import { isObject } from "./types.js";
 
-const BLOCKING = new Set(["FieldValueTypeInvalid", "FieldValueNotSupported"]);
+/** Schema errors after which the object lacks the shape CEL rules were written for. */
+const BLOCKING = new Set([
+  "FieldValueTypeInvalid",
+  "FieldValueNotSupported",
+  "FieldValueRequired",
+  "FieldValueTooLong",
+  "FieldValueTooMany",
+]);
 
 /**
  * All schema causes for `obj` (a whole custom resource, after prune and defaulting). `oldObj` is

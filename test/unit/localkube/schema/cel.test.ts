@@ -292,6 +292,15 @@ describe("CEL x-kubernetes-validations", () => {
     ]);
   });
 
+  it("skips CEL when a required field is missing", () => {
+    const schema = schemaWith([exactlyOne]);
+    (schema.properties!.spec as JSONSchemaProps).required = ["username"];
+    expect(validate(schema, { spec: { ldap: {}, scim: {} } }).map(formatCause)).toEqual([
+      "spec.username: Required value",
+      '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ]);
+  });
+
   it("compiles each rule once and reports syntax and type errors", () => {
     expect(compileCel(exactlyOne.rule)).toBe(compileCel(exactlyOne.rule));
     expect(compileCel(exactlyOne.rule).error).toBeUndefined();
