@@ -28,6 +28,14 @@ export interface Status {
   code: number;
 }
 
+/** StatusDetails fields are omitempty: empty strings and empty lists are not sent. */
+export function compactDetails(details: StatusDetails): StatusDetails {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details))
+    if (v !== "" && v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v;
+  return out as StatusDetails;
+}
+
 export class ApiError extends Error {
   readonly status: Status;
   constructor(code: number, reason: string, message: string, details?: StatusDetails) {
@@ -39,7 +47,7 @@ export class ApiError extends Error {
       status: "Failure",
       message,
       reason,
-      details: details ?? {},
+      details: compactDetails(details ?? {}),
       code,
     };
   }

@@ -10,6 +10,7 @@ import { Authenticator } from "./access/authn.js";
 import { allowAll, type Authorizer } from "./access/authz.js";
 import { rbacAuthorizer, seedBootstrapRbac } from "./access/rbacAuthorizer.js";
 import { CrdController } from "./crd/controller.js";
+import { badRequest } from "./errors.js";
 import { schemaFor, type CustomResourceSchema } from "./crd/schemaSeam.js";
 import type { HandlerContext } from "./handlers/context.js";
 import { Paginator } from "./handlers/pagination.js";
@@ -163,6 +164,14 @@ export class LocalKubeServer {
       );
     } else this.server = http.createServer(listener);
     this.server.keepAliveTimeout = 65_000;
+    this.server.on("clientError", (_err, socket) => {
+      const body = JSON.stringify(badRequest("malformed HTTP request").status);
+      if (socket.writable)
+        socket.end(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      else socket.destroy();
+    });
     const server = this.server;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

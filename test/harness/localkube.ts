@@ -34,6 +34,7 @@ export interface LocalKube {
 }
 
 export interface StartLocalKubeOptions {
+  /** HTTPS with a self-signed CA; defaults to true when rbac is on (kubectl sends tokens only over TLS). */
   tls?: boolean;
   rbac?: boolean;
   dataDir?: string;
@@ -65,7 +66,9 @@ function run(
 export async function startLocalKube(options: StartLocalKubeOptions = {}): Promise<LocalKube> {
   const dir = await mkdtemp(path.join(tmpdir(), "localkube-"));
   const serverOptions: LocalKubeOptions = { ...options.server };
-  if (options.tls !== undefined) serverOptions.tls = options.tls;
+  // kubectl never sends a bearer token over plain HTTP, so RBAC implies TLS unless told otherwise.
+  const tls = options.tls ?? options.rbac ?? false;
+  if (tls) serverOptions.tls = true;
   if (options.rbac !== undefined) serverOptions.rbac = options.rbac;
   if (options.dataDir !== undefined) serverOptions.dataDir = options.dataDir;
   const server = new LocalKubeServer(serverOptions);

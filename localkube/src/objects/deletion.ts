@@ -2,7 +2,7 @@
  * DELETE semantics: preconditions, finalizers (deletionTimestamp, then removal when the
  * last finalizer goes), namespace Terminating, and the Success Status of an immediate delete.
  */
-import { badRequest, conflict, type Status } from "../errors.js";
+import { badRequest, compactDetails, conflict, type Status } from "../errors.js";
 import type { JsonObject, KubeObject, ResourceType } from "../kinds/types.js";
 import { nowTime } from "./meta.js";
 import { namespaceFinalizers, type ObjectService, type WriteOptions } from "./service.js";
@@ -45,7 +45,12 @@ function successStatus(rt: ResourceType, obj: KubeObject): Status {
     apiVersion: "v1",
     metadata: {},
     status: "Success",
-    details: { name: obj.metadata.name ?? "", group: rt.group, kind: rt.plural, uid: obj.metadata.uid ?? "" },
+    details: compactDetails({
+      name: obj.metadata.name ?? "",
+      group: rt.group,
+      kind: rt.plural,
+      uid: obj.metadata.uid ?? "",
+    }),
     code: 200,
   } as Status;
 }

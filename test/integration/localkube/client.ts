@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 /** A raw HTTP client for the conformance tests (asserting exact status codes and bodies). */
 import type { LocalKube } from "../../harness/localkube.js";
 
@@ -9,7 +11,8 @@ export interface RawResponse {
   json: any;
 }
 
-export async function call(
+/** One request over node:http(s) (trusting the server's CA), so it works for both transports. */
+export function call(
   kube: LocalKube,
   method: string,
   path: string,
@@ -17,20 +20,38 @@ export async function call(
   headers: Record<string, string> = {},
   token = kube.adminToken,
 ): Promise<RawResponse> {
-  const init: RequestInit = { method, headers: { Authorization: `Bearer ${token}`, ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === "string" ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)["Content-Type"] ??= "application/json";
+  const url = new URL(kube.url + path);
+  const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+  const allHeaders: Record<string, string> = { Authorization: `Bearer ${token}`, ...headers };
+  if (payload !== undefined) {
+    allHeaders["Content-Type"] ??= "application/json";
+    allHeaders["Content-Length"] = String(Buffer.byteLength(payload));
   }
-  const res = await fetch(kube.url + path, init);
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  const ca = kube.server.caCert;
+  const send = url.protocol === "https:" ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method, headers: allHeaders, ...(ca ? { ca } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        const responseHeaders = new Headers();
+        for (const [k, v] of Object.entries(res.headers))
+          for (const value of Array.isArray(v) ? v : v === undefined ? [] : [v])
+            responseHeaders.append(k, value);
+        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
 }
 
 export const MERGE = { "Content-Type": "application/merge-patch+json" };

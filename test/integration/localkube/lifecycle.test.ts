@@ -40,7 +40,7 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
       apiVersion: "v1",
       metadata: {},
       status: "Success",
-      details: { name: "gone", group: "", kind: "configmaps", uid: created.metadata.uid },
+      details: { name: "gone", kind: "configmaps", uid: created.metadata.uid },
       code: 200,
     });
     expect((await stream.next()).map((e) => e.type)).toEqual(["DELETED"]);
