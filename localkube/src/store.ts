@@ -108,6 +108,12 @@ export class Store {
     this.compactedThrough = this.rv;
   }
 
+  /** Moves the counter forward (persistence restore); history starts empty there. */
+  advanceTo(resourceVersion: number): void {
+    if (resourceVersion > this.rv) this.rv = resourceVersion;
+    this.compactedThrough = this.rv;
+  }
+
   allTables(): Map<string, Map<string, KubeObject>> {
     return this.tables;
   }
