@@ -63,6 +63,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * sends the right Content-Type for each patch type, and throws ApiError on non-2xx answers.
  */
 export class KubeClient {
+  private keepAliveAgent: http.Agent | undefined;
+
   constructor(readonly kubeConfig: KubeConfig) {}
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -81,9 +83,47 @@ export class KubeClient {
       AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       ...(options.signal ? [options.signal] : []),
     ]);
-    const { status, text, retryAfter } = await send(url, { ...httpsOptions, method, headers, signal }, body);
+    const agent = this.agentFor(url, httpsOptions);
+    const { status, text, retryAfter } = await send(
+      url,
+      { ...httpsOptions, agent, method, headers, signal },
+      body,
+    );
     if (status < 200 || status > 299) throw apiErrorFrom(method, url.pathname, status, text, retryAfter);
     return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Credentials (headers) are applied per request because exec/OIDC tokens rotate, but connections
+   * are reused through one keep-alive agent built from the kubeconfig's TLS material (client-node
+   * would otherwise make a fresh agent, hence a fresh TLS handshake, per request). With a proxy
+   * configured, client-node's own per-request agent is used.
+   */
+  private agentFor(url: URL, options: https.RequestOptions): http.Agent | undefined {
+    if (this.kubeConfig.getCurrentCluster()?.proxyUrl) return options.agent as http.Agent | undefined;
+    if (!this.keepAliveAgent) {
+      const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
+      this.keepAliveAgent =
+        url.protocol === "https:"
+          ? new https.Agent({
+              keepAlive: true,
+              ca,
+              cert,
+              key,
+              pfx,
+              passphrase,
+              rejectUnauthorized,
+              servername,
+            })
+          : new http.Agent({ keepAlive: true });
+    }
+    return this.keepAliveAgent;
+  }
+
+  /** Closes idle keep-alive connections (call on shutdown). */
+  close(): void {
+    this.keepAliveAgent?.destroy();
+    this.keepAliveAgent = undefined;
   }
 
   get<T extends KubeObject>(type: ResourceType, ref: ObjectRef, signal?: AbortSignal): Promise<T> {

@@ -1,6 +1,6 @@
 import { realClock, type Clock } from "../clock.js";
 import { DelayScheduler } from "./delay-scheduler.js";
-import { defaultRateLimiter, type RateLimiter } from "./rate-limiter.js";
+import { defaultRateLimiter, type DefaultRateLimiterOptions, type RateLimiter } from "./rate-limiter.js";
 
 /** Observes a queue for metrics; every method is optional so a sink may care about a subset. */
 export interface QueueObserver {
@@ -19,6 +19,8 @@ export interface WorkQueueOptions {
   clock?: Clock;
   /** Failure backoff for `addRateLimited`; defaults to client-go's 5 ms → 1000 s plus 10 qps / 100 burst. */
   rateLimiter?: RateLimiter;
+  /** Tunes the default limiter (base/max backoff, qps, burst) when `rateLimiter` is not given. */
+  rateLimits?: DefaultRateLimiterOptions;
   /** Lane names, highest priority first. Default: ["high", "normal"]. */
   lanes?: readonly string[];
   /** The lane used when `add` names none. Default: the last lane. */
@@ -63,7 +65,7 @@ export class WorkQueue {
   constructor(options: WorkQueueOptions) {
     this.name = options.name;
     this.clock = options.clock ?? realClock;
-    this.limiter = options.rateLimiter ?? defaultRateLimiter(this.clock);
+    this.limiter = options.rateLimiter ?? defaultRateLimiter(this.clock, options.rateLimits);
     this.lanes = options.lanes ?? ["high", "normal"];
     if (this.lanes.length === 0) throw new Error(`work queue ${this.name} needs at least one lane`);
     this.defaultLane = options.defaultLane ?? this.lanes[this.lanes.length - 1]!;
