@@ -33,6 +33,7 @@ export class Persistence {
     const snapshot = JSON.parse(text) as Snapshot;
     for (const [key, objects] of Object.entries(snapshot.tables))
       for (const o of objects) store.restore(key, o);
+    store.advanceTo(snapshot.resourceVersion);
   }
 
   /** Schedules a snapshot after every write; returns the detach function. */
