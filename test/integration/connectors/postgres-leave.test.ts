@@ -201,6 +201,28 @@ describe("PostgreSQL delete and owned objects", () => {
   });
 });
 
+describe("PostgreSQL with a least-privilege admin role", () => {
+  it("runs the whole lifecycle as a CREATEROLE role with pg_signal_backend, not a superuser", async () => {
+    await fixture.createRole("roster_admin", "LOGIN CREATEROLE PASSWORD 'admin-pw'");
+    await fixture.sql("GRANT pg_signal_backend TO roster_admin");
+    const connector = fixture.connector({ user: "roster_admin", password: "admin-pw" });
+    await expect(connector.check()).resolves.toBeUndefined();
+
+    await connector.apply({ op: "create", account: account("least", { roles: ["analysts"] }) });
+    expect((await fixture.role("least"))?.memberships).toEqual([
+      { role: "analysts", grantor: "roster_admin" },
+    ]);
+    const { client, errors } = await openSession("least");
+    await connector.apply({ op: "disable", username: "least" });
+    await waitFor("the session to be terminated", async () => errors.length > 0);
+    await client.end().catch(() => undefined);
+    expect(await sessionsOf("least")).toBe(0);
+    await connector.apply({ op: "delete", username: "least" });
+    expect(await fixture.role("least")).toBeUndefined();
+    await connector.close();
+  });
+});
+
 describe("PostgreSQL guard rails", () => {
   it("never disables or deletes a role without Roster's marker", async () => {
     const connector = fixture.connector();
