@@ -2,7 +2,7 @@
 // is missing, or null while not nullable, provided its parent object exists. Defaults are deep
 // copies, and are themselves defaulted further down.
 import type { JSONSchemaProps } from "./types.js";
-import { isObject } from "./types.js";
+import { isObject, additionalSchema } from "./types.js";
 
 function clone<T>(value: T): T {
   return structuredClone(value);
@@ -17,9 +17,7 @@ function defaultMap(x: Record<string, unknown>, s: JSONSchemaProps): void {
     if (prop.default === undefined) continue;
     if (!(k in x) || isNonNullableNull(x[k], prop)) x[k] = clone(prop.default);
   }
-  const additional = isObject(s.additionalProperties)
-    ? (s.additionalProperties as JSONSchemaProps)
-    : undefined;
+  const additional = additionalSchema(s);
   for (const [k, v] of Object.entries(x)) {
     const prop = s.properties?.[k];
     if (prop !== undefined) applyDefaults(prop, v);

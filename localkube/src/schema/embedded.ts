@@ -2,7 +2,7 @@
 // (apiextensions objectmeta validation of embedded resources).
 import { childPath, indexPath, invalid, required } from "./errors.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
-import { isObject } from "./types.js";
+import { additionalSchema, isObject } from "./types.js";
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_MSG =
@@ -58,12 +58,11 @@ export function validateEmbeddedResources(schema: JSONSchemaProps, value: unknow
   }
   if (!isObject(value)) return out;
   if (schema["x-kubernetes-embedded-resource"]) out.push(...validateEmbedded(path, value));
-  const additional = schema.additionalProperties;
+  const additional = additionalSchema(schema);
   for (const [k, v] of Object.entries(value)) {
     const sub = schema.properties?.[k];
     if (sub !== undefined) out.push(...validateEmbeddedResources(sub, v, childPath(path, k)));
-    else if (isObject(additional))
-      out.push(...validateEmbeddedResources(additional as JSONSchemaProps, v, indexPath(path, k)));
+    else if (additional) out.push(...validateEmbeddedResources(additional, v, indexPath(path, k)));
   }
   return out;
 }

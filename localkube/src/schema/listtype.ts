@@ -2,7 +2,7 @@
 // the second appearance of a value (set) or key (map) is a `Duplicate value` cause.
 import { childPath, duplicate, indexPath, invalid } from "./errors.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
-import { isObject } from "./types.js";
+import { additionalSchema, isObject } from "./types.js";
 
 /** Canonical text of a JSON value for set membership (object keys sorted). */
 function canonical(value: unknown): string {
@@ -69,12 +69,11 @@ export function validateListSetsAndMaps(
   path = "",
 ): FieldCause[] {
   const out: FieldCause[] = [];
-  const additional = schema.additionalProperties;
+  const additional = additionalSchema(schema);
   for (const [k, v] of Object.entries(obj)) {
     const sub = schema.properties?.[k];
     if (sub !== undefined) out.push(...validateValue(childPath(path, k), sub, v));
-    else if (isObject(additional))
-      out.push(...validateValue(indexPath(path, k), additional as JSONSchemaProps, v));
+    else if (additional) out.push(...validateValue(indexPath(path, k), additional, v));
   }
   return out;
 }

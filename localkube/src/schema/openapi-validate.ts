@@ -6,7 +6,7 @@
 // use a dot) and uses that name both in the message (`<name> in body ...`) and as the cause field.
 import { conformsToFormat, isSupportedFormat } from "./formats.js";
 import { goFloat, goNumber } from "./gofmt.js";
-import { invalid, notSupported, required, tooLong, tooMany, typeInvalid } from "./errors.js";
+import { childPath, invalid, notSupported, required, tooLong, tooMany, typeInvalid } from "./errors.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
 import { isObject } from "./types.js";
 
@@ -29,10 +29,6 @@ function schemaTypes(s: JSONSchemaProps): string[] {
 function fieldOf(name: string): string {
   const trimmed = name.startsWith(".") ? name.slice(1) : name;
   return trimmed === "" ? "<nil>" : trimmed;
-}
-
-function childName(path: string, key: string): string {
-  return path === "" ? key : `${path}.${key}`;
 }
 
 const patternCache = new Map<string, RegExp | null>();
@@ -237,7 +233,7 @@ function checkObject(
     }
   }
   for (const [name, sub] of Object.entries(props)) {
-    if (name in data) out.push(...validateOpenApi(sub, data[name], childName(path, name)));
+    if (name in data) out.push(...validateOpenApi(sub, data[name], childPath(path, name)));
   }
   for (const k of schema.required ?? []) {
     if (!(k in data)) out.push(required(fieldOf(`${path}.${k}`)));

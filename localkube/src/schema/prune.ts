@@ -1,7 +1,7 @@
 // Pruning of unknown fields (apiextensions pruning.PruneWithOptions + ObjectMeta coercion +
 // PruneNonNullableNullsWithoutDefaults). Mutates the object and reports every dropped path.
 import type { JSONSchemaProps } from "./types.js";
-import { isObject } from "./types.js";
+import { isObject, additionalSchema } from "./types.js";
 
 /** The fields of metav1.ObjectMeta that survive in a stored object's metadata. */
 export const OBJECT_META_FIELDS = new Set([
@@ -54,9 +54,7 @@ function pruneMap(
     }
     return;
   }
-  const additional = isObject(s.additionalProperties)
-    ? (s.additionalProperties as JSONSchemaProps)
-    : undefined;
+  const additional = additionalSchema(s);
   for (const [k, v] of Object.entries(x)) {
     if (s["x-kubernetes-embedded-resource"] && TYPE_META.has(k)) {
       if (k === "metadata") pruneObjectMeta(v, join(path, k), state);
@@ -82,9 +80,7 @@ function skipPrune(x: unknown, s: JSONSchemaProps, path: string, state: PruneSta
     return;
   }
   if (!isObject(x)) return;
-  const additional = isObject(s.additionalProperties)
-    ? (s.additionalProperties as JSONSchemaProps)
-    : undefined;
+  const additional = additionalSchema(s);
   for (const [k, v] of Object.entries(x)) {
     if (s["x-kubernetes-embedded-resource"] && TYPE_META.has(k)) {
       if (k === "metadata") pruneObjectMeta(v, join(path, k), state);
@@ -114,9 +110,7 @@ function pruneNonNullableNulls(x: unknown, s: JSONSchemaProps | undefined): void
     return;
   }
   if (!isObject(x)) return;
-  const additional = isObject(s.additionalProperties)
-    ? (s.additionalProperties as JSONSchemaProps)
-    : undefined;
+  const additional = additionalSchema(s);
   for (const [k, v] of Object.entries(x)) {
     const sub = s.properties?.[k] ?? additional;
     if (sub === undefined) continue;

@@ -90,3 +90,13 @@ export type JsonObject = Record<string, unknown>;
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** The schema of a node's additionalProperties, when it is a schema (not a boolean or absent). */
+export function additionalSchema(s: JSONSchemaProps | undefined): JSONSchemaProps | undefined {
+  return isObject(s?.additionalProperties) ? (s.additionalProperties as JSONSchemaProps) : undefined;
+}
+
+/** The schema of a node's array items, when it is a single schema. */
+export function itemsSchema(s: JSONSchemaProps | undefined): JSONSchemaProps | undefined {
+  return s?.items === undefined || Array.isArray(s.items) ? undefined : s.items;
+}

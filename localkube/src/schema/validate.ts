@@ -7,7 +7,7 @@ import { invalid } from "./errors.js";
 import { validateListSetsAndMaps } from "./listtype.js";
 import { validateOpenApi } from "./openapi-validate.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
-import { isObject } from "./types.js";
+import { additionalSchema, isObject } from "./types.js";
 
 /** Schema errors after which the object lacks the shape CEL rules were written for. */
 const BLOCKING = new Set([
@@ -49,8 +49,7 @@ export function hasRules(schema: JSONSchemaProps | undefined): boolean {
   if (schema === undefined) return false;
   if ((schema["x-kubernetes-validations"] ?? []).length > 0) return true;
   if (!Array.isArray(schema.items) && hasRules(schema.items)) return true;
-  if (isObject(schema.additionalProperties) && hasRules(schema.additionalProperties as JSONSchemaProps))
-    return true;
+  if (hasRules(additionalSchema(schema))) return true;
   if ((schema.allOf ?? []).some(hasRules)) return true;
   return Object.values(schema.properties ?? {}).some(hasRules);
 }

@@ -5,7 +5,7 @@
 import { Optional } from "@marcbachmann/cel-js";
 import { childPath, duplicate, forbidden, indexPath, invalid, required } from "../errors.js";
 import type { FieldCause, JSONSchemaProps, ValidationRule } from "../types.js";
-import { isObject } from "../types.js";
+import { isObject, additionalSchema } from "../types.js";
 import { compileCel, type CompiledRule } from "./environment.js";
 import { toCel } from "./values.js";
 
@@ -141,9 +141,7 @@ function children(node: Node): Node[] {
   }
   if (!isObject(value)) return [];
   const oldMap = isObject(old) ? old : undefined;
-  const additional = isObject(schema.additionalProperties)
-    ? (schema.additionalProperties as JSONSchemaProps)
-    : undefined;
+  const additional = additionalSchema(schema);
   const out: Node[] = [];
   for (const [k, v] of Object.entries(value)) {
     const prop = schema.properties?.[k];

@@ -4,7 +4,7 @@
 // not CEL identifiers are escaped (`x-y` -> `x__dash__y`). At a resource root, metadata only
 // exposes name and generateName.
 import type { JSONSchemaProps } from "../types.js";
-import { isObject } from "../types.js";
+import { isObject, additionalSchema } from "../types.js";
 import { celDuration } from "./environment.js";
 
 const RESERVED = new Set([
@@ -67,9 +67,7 @@ function toObject(
   isRoot: boolean,
 ): unknown {
   const out: Record<string, unknown> = {};
-  const additional = isObject(schema?.additionalProperties)
-    ? (schema.additionalProperties as JSONSchemaProps)
-    : undefined;
+  const additional = additionalSchema(schema);
   const hasProperties = schema?.properties !== undefined && additional === undefined;
   for (const [k, v] of Object.entries(value)) {
     const sub = schema?.properties?.[k] ?? additional;
