@@ -1,0 +1,44 @@
+import { humanDuration } from "../../../localkube/src/table/duration.js";
+import { evaluateJsonPath } from "../../../localkube/src/table/jsonpath.js";
+import { wantsTable } from "../../../localkube/src/table/table.js";
+
+describe("printer column helpers", () => {
+  it.each([
+    [5_000, "5s"],
+    [119_000, "119s"],
+    [125_000, "2m5s"],
+    [600_000, "10m"],
+    [3 * 3600_000 + 5 * 60_000, "3h5m"],
+    [30 * 3600_000, "30h"],
+    [3 * 86400_000 + 2 * 3600_000, "3d2h"],
+    [100 * 86400_000, "100d"],
+  ])("humanDuration(%d) = %s", (ms, text) => {
+    expect(humanDuration(ms)).toBe(text);
+  });
+
+  it("evaluates the JSONPath subset printer columns use", () => {
+    const obj = {
+      spec: { size: 3, tags: ["a", "b"] },
+      status: {
+        conditions: [
+          { type: "Synced", status: "False" },
+          { type: "Ready", status: "True" },
+        ],
+      },
+    };
+    expect(evaluateJsonPath(obj, ".spec.size")).toEqual([3]);
+    expect(evaluateJsonPath(obj, ".spec.tags[1]")).toEqual(["b"]);
+    expect(evaluateJsonPath(obj, ".spec.tags[*]")).toEqual(["a", "b"]);
+    expect(evaluateJsonPath(obj, '.status.conditions[?(@.type=="Ready")].status')).toEqual(["True"]);
+    expect(evaluateJsonPath(obj, ".spec.missing")).toEqual([]);
+  });
+
+  it("recognises kubectl's Table Accept header", () => {
+    expect(
+      wantsTable(
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json",
+      ),
+    ).toBe(true);
+    expect(wantsTable("application/json")).toBe(false);
+  });
+});
