@@ -254,6 +254,18 @@ describe("Active Directory behaviour", () => {
     }
   });
 
+  it("works over StartTLS on port 389 as well as LDAPS", async () => {
+    const startTLS = createActiveDirectoryConnector(config({ url: "ldap://127.0.0.1:389", startTLS: true }));
+    try {
+      await expect(startTLS.check()).resolves.toBeUndefined();
+      const username = uniqueUsername("ad-starttls");
+      await startTLS.apply({ op: "create", account: account(username) });
+      expect(await canBind(dc.url, `${username}@roster.test`, PASSWORD)).toBe(true);
+    } finally {
+      await startTLS.close();
+    }
+  });
+
   it("classifies an undefined attribute as terminal, naming the attribute", async () => {
     const username = uniqueUsername("ad-schema");
     await connector.apply({ op: "create", account: account(username) });

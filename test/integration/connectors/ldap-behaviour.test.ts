@@ -181,6 +181,27 @@ describe("OpenLDAP groups", () => {
     expect(values(await readEntry(groupDN), "member").sort()).toEqual(["", id as string].sort());
   });
 
+  it("finds a group again after it moved elsewhere under the groups base", async () => {
+    const role = uniqueUsername("moving-group");
+    await addGroup(role, [""]);
+    const first = uniqueUsername("before-move");
+    await connector.apply({ op: "create", account: account(first, { roles: [role] }) });
+    const newParent = `ou=${uniqueUsername("sub")},${server.groupsDN}`;
+    await withSlapdAdmin(server, async (admin) => {
+      await admin.add(newParent, {
+        objectClass: "organizationalUnit",
+        ou: newParent.slice(3, newParent.indexOf(",")),
+      });
+      await admin.modifyDN(`cn=${role},${server.groupsDN}`, `cn=${role},${newParent}`);
+    });
+    const second = uniqueUsername("after-move");
+    await connector.apply({ op: "create", account: account(second, { roles: [role] }) });
+    const members = values(await readEntry(`cn=${role},${newParent}`), "member");
+    expect(members).toEqual(
+      expect.arrayContaining([`uid=${first},${server.peopleDN}`, `uid=${second},${server.peopleDN}`]),
+    );
+  });
+
   it("reports a missing group as a terminal error", async () => {
     const username = uniqueUsername("norole");
     await connector.apply({ op: "create", account: account(username) });

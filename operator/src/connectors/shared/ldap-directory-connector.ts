@@ -82,7 +82,10 @@ export abstract class DirectoryConnector implements Connector {
   private async findOwned(username: string): Promise<Entry> {
     const entry = await this.find(username);
     if (!entry)
-      throw new TerminalError("AccountNotFound", `no account "${username}" under ${this.scope.usersBaseDN}`);
+      throw new TerminalError(
+        "AccountNotFound",
+        `no ${this.scope.vendor} account "${username}" under ${this.scope.usersBaseDN}`,
+      );
     if (this.observed(entry).owner === undefined) {
       throw new ConflictError(
         "Unowned",

@@ -67,14 +67,28 @@ export class GroupDirectory {
     return dn;
   }
 
+  /**
+   * Runs a modify of the group named `role`; when the cached DN no longer names an entry (the
+   * group was moved or re-created), resolves the name again and retries once.
+   */
+  private async onGroup(role: string, modify: (dn: string) => Promise<void>): Promise<void> {
+    try {
+      await modify(await this.resolve(role));
+    } catch (err) {
+      if (ldapResultCode(err) !== LdapResult.noSuchObject || !this.dnByRole.delete(role)) throw err;
+      await modify(await this.resolve(role));
+    }
+  }
+
   /** Adds one member value; "already a member" counts as success. */
   async addMember(role: string, member: string): Promise<void> {
-    const dn = await this.resolve(role);
     const change = new Change({
       operation: "add",
       modification: new Attribute({ type: this.schema.memberAttribute, values: [member] }),
     });
-    await ignoringResults(this.schema.alreadyMemberCodes, () => this.transport.modify(dn, [change]));
+    await this.onGroup(role, (dn) =>
+      ignoringResults(this.schema.alreadyMemberCodes, () => this.transport.modify(dn, [change])),
+    );
   }
 
   /**
@@ -82,14 +96,17 @@ export class GroupDirectory {
    * the group empty, the same modify also adds the placeholder member, atomically.
    */
   async removeMember(role: string, member: string): Promise<void> {
-    const dn = await this.resolve(role);
+    await this.onGroup(role, (dn) => this.removeFrom(dn, member));
+  }
+
+  private async removeFrom(groupDN: string, member: string): Promise<void> {
     const remove = new Change({
       operation: "delete",
       modification: new Attribute({ type: this.schema.memberAttribute, values: [member] }),
     });
     const notMember = this.schema.notMemberCodes;
     try {
-      await ignoringResults(notMember, () => this.transport.modify(dn, [remove]));
+      await ignoringResults(notMember, () => this.transport.modify(groupDN, [remove]));
     } catch (err) {
       const placeholder = this.schema.emptyPlaceholder;
       if (placeholder === undefined || ldapResultCode(err) !== LdapResult.objectClassViolation) throw err;
@@ -97,7 +114,7 @@ export class GroupDirectory {
         operation: "add",
         modification: new Attribute({ type: this.schema.memberAttribute, values: [placeholder] }),
       });
-      await ignoringResults(notMember, () => this.transport.modify(dn, [keep, remove]));
+      await ignoringResults(notMember, () => this.transport.modify(groupDN, [keep, remove]));
     }
   }
 

@@ -7,7 +7,7 @@
 import type { ConnectionOptions } from "node:tls";
 import { Client, type Attribute, type Change, type Entry, type SearchOptions } from "ldapts";
 import type { Logger } from "pino";
-import { TransientError } from "../../errors.js";
+import { isRosterError, TransientError } from "../../errors.js";
 import { classifyLdapError, isConnectionFailure } from "./ldap-errors.js";
 
 export interface LdapConnectionSettings {
@@ -94,6 +94,7 @@ export class LdapTransport {
       }
       return await fn(client);
     } catch (err) {
+      if (isRosterError(err)) throw err;
       if (isConnectionFailure(err)) {
         this.logger?.debug({ err: (err as Error).message }, "ldap connection dropped");
         await this.drop(pending).catch(() => undefined);
@@ -138,11 +139,17 @@ export class LdapTransport {
     await this.run(`ldap ${what} failed`, (client) => client.exop(oid, value));
   }
 
-  /** Binds afresh with the configured credentials (Target `Connected` check). */
+  /**
+   * Connects and binds afresh with the configured credentials on a separate connection (a bind
+   * on the shared one would race with requests in flight): the Target `Connected` check.
+   */
   async check(): Promise<void> {
-    await this.run(`ldap bind to ${this.settings.url} as ${this.settings.bindDN} failed`, async (client) => {
-      await client.bind(this.settings.bindDN, this.settings.bindPassword);
-    });
+    try {
+      const client = await this.connectAs(this.settings.bindDN, this.settings.bindPassword);
+      await client.unbind().catch(() => undefined);
+    } catch (err) {
+      throw classifyLdapError(`ldap bind to ${this.settings.url} as ${this.settings.bindDN} failed`, err);
+    }
   }
 
   async close(): Promise<void> {
