@@ -55,11 +55,15 @@ export class ScimResources {
     return pickExact(await this.listAll(signal), attribute, value);
   }
 
-  /** Every resource, paged with startIndex / count (RFC 7644 §3.4.2.4). */
+  /**
+   * Every resource, paged with startIndex / count (RFC 7644 §3.4.2.4). A provider that ignores
+   * startIndex (the same page again before totalResults is reached) is a TerminalError, never a
+   * silently partial list: a sync must not mistake unread accounts for missing ones.
+   */
   async listAll(signal?: AbortSignal): Promise<Resource[]> {
     const count = Math.min(this.config.pageSize, this.capabilities.maxResults ?? Infinity);
     const byId = new Map<string, Resource>();
-    for (let startIndex = 1; ;) {
+    for (let startIndex = 1; ; startIndex += count) {
       const answer = await this.transport.request("GET", this.endpoint, {
         query: { startIndex, count },
         signal,
@@ -67,15 +71,17 @@ export class ScimResources {
       const page = this.page(answer.body);
       const before = byId.size;
       for (const resource of page.resources) byId.set(String(resource.id), resource);
-      const total = page.totalResults ?? 0;
-      // Stop at the end, on an empty page, or when a peer ignoring startIndex repeats itself.
-      if (
-        page.resources.length === 0 ||
-        byId.size === before ||
-        startIndex - 1 + page.resources.length >= total
-      )
-        break;
-      startIndex += page.resources.length;
+      const total = page.totalResults;
+      if (page.resources.length === 0 || (total !== undefined && byId.size >= total)) break;
+      if (byId.size === before) {
+        if (total === undefined) break;
+        throw new TerminalError(
+          "PagingNotHonoured",
+          `SCIM GET ${this.endpoint} returned already-read resources at startIndex ${startIndex} (${byId.size} of ${total} read): the provider does not page`,
+        );
+      }
+      // A short page (the provider's own limit) moves the window by what it returned.
+      if (page.resources.length < count) startIndex += page.resources.length - count;
     }
     return [...byId.values()];
   }
