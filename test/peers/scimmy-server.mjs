@@ -66,7 +66,14 @@ function collection(resourceType, uniqueKey) {
         return view(record);
       }
       const all = [...items.values()].map(view);
-      return resource.filter ? resource.filter.match(all) : all;
+      const matched = resource.filter ? resource.filter.match(all) : all;
+      const { startIndex = 1, count } = resource.constraints ?? {};
+      if (count === undefined) return matched;
+      // Page here, as an application with many users would, so the library does not build a
+      // schema instance of every user for every page. (scimmy then leaves a page starting at
+      // 1 + k * count as it is; that is the only shape Roster's connector asks for.)
+      resource.constraints = { ...resource.constraints, totalResults: matched.length };
+      return matched.slice(startIndex - 1, startIndex - 1 + count);
     },
     ingress(resource, instance, ctx) {
       const data = plain(instance);
