@@ -11,11 +11,8 @@ const esm = {
 export default {
   projects: [
     { ...esm, displayName: "unit", testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
-    {
-      ...esm,
-      displayName: "integration",
-      testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
-      testTimeout: 60000,
-    },
+    { ...esm, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
   ],
+  // Global (Jest ignores it per project): integration tests start real servers on a loaded 2-core machine.
+  testTimeout: 60000,
 };
