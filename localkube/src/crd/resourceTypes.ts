@@ -1,7 +1,7 @@
 /** Derives the served ResourceTypes of a CRD and its validation rules (C1). */
-import { fieldInvalid, fieldRequired, type StatusCause } from "../errors.js";
+import type { StatusCause } from "../errors.js";
 import type { JsonObject, KubeObject, PrinterColumn, ResourceType } from "../kinds/types.js";
-import { validateCrdSpec } from "./schemaSeam.js";
+import { defaultCrd, validateCrd, type CustomResourceDefinition } from "../schema/index.js";
 
 export interface CrdNames {
   plural: string;
@@ -66,57 +66,17 @@ export function resourceTypesOf(crd: KubeObject): ResourceType[] {
     });
 }
 
-function namesErrors(spec: CrdSpec): StatusCause[] {
-  const causes: StatusCause[] = [];
-  const names = spec.names ?? ({} as CrdNames);
-  if (!names.plural) causes.push(fieldRequired("spec.names.plural"));
-  if (!names.kind) causes.push(fieldRequired("spec.names.kind"));
-  if (spec.scope !== "Namespaced" && spec.scope !== "Cluster")
-    causes.push({
-      reason: "FieldValueNotSupported",
-      field: "spec.scope",
-      message: `Unsupported value: ${JSON.stringify(spec.scope ?? "")}: supported values: "Cluster", "Namespaced"`,
-    });
-  return causes;
-}
-
-function versionErrors(spec: CrdSpec): StatusCause[] {
-  const versions = spec.versions ?? [];
-  if (versions.length === 0)
-    return [fieldRequired("spec.versions", "must have exactly one version marked as storage version")];
-  const storage = versions.filter((v) => v.storage).length;
-  if (storage !== 1)
-    return [
-      fieldInvalid("spec.versions", "array", "must have exactly one version marked as storage version"),
-    ];
-  return [];
-}
-
-/** Validates a CRD and fills in the defaults the API server sets (mutates `crd`). */
+/** Validates a CRD (schema library) and fills in the defaults the API server sets (mutates `crd`). */
 export function admitCrd(crd: KubeObject, old: KubeObject | undefined): StatusCause[] {
-  const spec = crd["spec"] as CrdSpec | undefined;
-  if (!spec || typeof spec !== "object") return [fieldRequired("spec")];
-  const causes = [...namesErrors(spec), ...versionErrors(spec)];
-  const name = crd.metadata.name ?? "";
-  if (!spec.group || !spec.group.includes(".") || spec.group !== spec.group.toLowerCase())
-    causes.push(fieldInvalid("spec.group", spec.group ?? "", "should be a domain with at least one dot"));
-  if (spec.names?.plural && spec.group && name !== `${spec.names.plural}.${spec.group}`)
-    causes.push(fieldInvalid("metadata.name", name, `must be spec.names.plural+"."+spec.group`));
+  const asCrd = crd as unknown as CustomResourceDefinition;
+  const causes = validateCrd(asCrd, old as unknown as CustomResourceDefinition | undefined);
   if (causes.length > 0) return causes;
-  spec.names.singular ??= spec.names.kind.toLowerCase();
-  spec.names.listKind ??= `${spec.names.kind}List`;
-  spec.conversion ??= { strategy: "None" };
-  if (old) {
-    const stored =
-      ((old["status"] as JsonObject | undefined)?.["storedVersions"] as string[] | undefined) ?? [];
-    for (const v of stored)
-      if (!spec.versions.some((x) => x.name === v))
-        causes.push(fieldInvalid("status.storedVersions[0]", v, "must appear in spec.versions"));
-  } else {
+  defaultCrd(asCrd);
+  if (!old) {
     const finalizers = crd.metadata.finalizers ?? [];
     if (!finalizers.includes(CRD_CLEANUP)) crd.metadata.finalizers = [...finalizers, CRD_CLEANUP];
   }
-  return [...causes, ...validateCrdSpec(spec as unknown as JsonObject)];
+  return [];
 }
 
 export const CRD_CLEANUP = "customresourcecleanup.apiextensions.k8s.io";

@@ -51,8 +51,3 @@ export function schemaFor(openAPIV3Schema: JsonObject | undefined): CustomResour
     },
   };
 }
-
-/** CRD spec validation beyond what the server checks itself (structural schema, CEL compile). */
-export function validateCrdSpec(_spec: JsonObject): StatusCause[] {
-  return [];
-}

@@ -63,6 +63,20 @@ export const OBJECT_META_SCHEMA: JsonObject = {
   },
 };
 
+export const LIST_META_SCHEMA: JsonObject = {
+  type: "object",
+  description: "ListMeta describes metadata that synthetic resources must have.",
+  properties: {
+    continue: str("continue may be set if the user set a limit on the number of items returned."),
+    remainingItemCount: {
+      type: "integer",
+      format: "int64",
+      description: "The number of subsequent items in the list.",
+    },
+    resourceVersion: str("String that identifies the server's internal version of this object."),
+  },
+};
+
 const KIND_PROPERTIES: Record<string, JsonObject> = {
   ConfigMap: {
     data: stringMap("Data contains the configuration data."),

@@ -8,16 +8,35 @@ import { createHash } from "node:crypto";
 import { pathNotFound } from "../errors.js";
 import type { ResourceRegistry } from "../kinds/registry.js";
 import type { JsonObject, ResourceType } from "../kinds/types.js";
-import { OBJECT_META_SCHEMA, builtinSchema } from "./builtinSchemas.js";
+import {
+  crdSchemaToOpenApi,
+  openApiSchemaName,
+  type CustomResourceDefinition,
+  type JSONSchemaProps,
+} from "../schema/index.js";
+import { LIST_META_SCHEMA, OBJECT_META_SCHEMA, builtinSchema } from "./builtinSchemas.js";
 
 const OBJECT_META_REF = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+const LIST_META_REF = "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta";
+
+/** The parts of a CRD the schema library needs to publish one served version. */
+function asCrd(rt: ResourceType): CustomResourceDefinition {
+  const schema = (rt.schema ?? { type: "object" }) as JSONSchemaProps;
+  return {
+    spec: {
+      group: rt.group,
+      names: { kind: rt.kind, listKind: rt.listKind, plural: rt.plural },
+      versions: [{ name: rt.version, served: true, storage: true, schema: { openAPIV3Schema: schema } }],
+    },
+  };
+}
 
 export function schemaName(rt: ResourceType): string {
   if (rt.builtin) {
     const group = rt.group ? rt.group.split(".")[0] : "core";
     return `io.k8s.api.${group}.${rt.version}.${rt.kind}`;
   }
-  return `${rt.group.split(".").reverse().join(".")}.${rt.version}.${rt.kind}`;
+  return openApiSchemaName(rt.group, rt.version, rt.kind);
 }
 
 function gvPath(group: string, version: string): string {
@@ -89,10 +108,11 @@ export function groupVersionDocument(
   const types = registry.inGroupVersion(group, version);
   if (types.length === 0) throw pathNotFound();
   const paths: JsonObject = {};
-  const schemas: JsonObject = { [OBJECT_META_REF]: OBJECT_META_SCHEMA };
+  const schemas: JsonObject = { [OBJECT_META_REF]: OBJECT_META_SCHEMA, [LIST_META_REF]: LIST_META_SCHEMA };
   for (const rt of types) {
     paths[itemPath(rt)] = operations(rt);
-    schemas[schemaName(rt)] = kindSchema(rt);
+    if (rt.builtin) schemas[schemaName(rt)] = kindSchema(rt);
+    else Object.assign(schemas, crdSchemaToOpenApi(asCrd(rt), rt.version));
   }
   return {
     openapi: "3.0.0",

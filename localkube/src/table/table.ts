@@ -1,7 +1,7 @@
 /** meta.k8s.io/v1 Table responses for `kubectl get` (lists, single objects and watch rows). */
 import type { JsonObject, KubeObject, PrinterColumn, ResourceType } from "../kinds/types.js";
 import { ageOf } from "./duration.js";
-import { evaluateJsonPath } from "./jsonpath.js";
+import { findJsonPath } from "../schema/index.js";
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
@@ -47,7 +47,12 @@ const COMPUTED: Record<string, (obj: KubeObject) => unknown> = {
 function cellFor(column: PrinterColumn, obj: KubeObject, now: number): unknown {
   const computed = COMPUTED[column.jsonPath];
   if (computed) return computed(obj);
-  const values = evaluateJsonPath(obj, column.jsonPath);
+  let values: unknown[];
+  try {
+    values = findJsonPath(obj, column.jsonPath);
+  } catch {
+    return null;
+  }
   if (values.length === 0) return null;
   const value = values.length === 1 ? values[0] : values;
   if (column.type === "date") return ageOf(value, now);

@@ -1,5 +1,4 @@
 import { humanDuration } from "../../../localkube/src/table/duration.js";
-import { evaluateJsonPath } from "../../../localkube/src/table/jsonpath.js";
 import { wantsTable } from "../../../localkube/src/table/table.js";
 
 describe("printer column helpers", () => {
@@ -14,23 +13,6 @@ describe("printer column helpers", () => {
     [100 * 86400_000, "100d"],
   ])("humanDuration(%d) = %s", (ms, text) => {
     expect(humanDuration(ms)).toBe(text);
-  });
-
-  it("evaluates the JSONPath subset printer columns use", () => {
-    const obj = {
-      spec: { size: 3, tags: ["a", "b"] },
-      status: {
-        conditions: [
-          { type: "Synced", status: "False" },
-          { type: "Ready", status: "True" },
-        ],
-      },
-    };
-    expect(evaluateJsonPath(obj, ".spec.size")).toEqual([3]);
-    expect(evaluateJsonPath(obj, ".spec.tags[1]")).toEqual(["b"]);
-    expect(evaluateJsonPath(obj, ".spec.tags[*]")).toEqual(["a", "b"]);
-    expect(evaluateJsonPath(obj, '.status.conditions[?(@.type=="Ready")].status')).toEqual(["True"]);
-    expect(evaluateJsonPath(obj, ".spec.missing")).toEqual([]);
   });
 
   it("recognises kubectl's Table Accept header", () => {
