@@ -1,6 +1,7 @@
 // CRD-time checks of x-kubernetes-validations entries: well-formed fields, a supported reason,
 // and rules / messageExpressions that compile (a bad rule makes the CRD invalid).
 import { compileCel } from "./cel/environment.js";
+import { undefinedFieldError } from "./cel/fieldcheck.js";
 import { childPath, indexPath, invalid, notSupported, required } from "./errors.js";
 import { GoLiteral, goQuote } from "./gofmt.js";
 import type { FieldCause, JSONSchemaProps, ValidationRule } from "./types.js";
@@ -54,11 +55,18 @@ function checkRuleFields(rule: ValidationRule, path: string, out: FieldCause[]):
   }
 }
 
-function checkRuleCompiles(rule: ValidationRule, path: string, out: FieldCause[]): void {
+function checkRuleCompiles(
+  node: JSONSchemaProps,
+  isRoot: boolean,
+  rule: ValidationRule,
+  path: string,
+  out: FieldCause[],
+): void {
   if ((rule.rule ?? "").trim() === "") return;
   const optional = rule.optionalOldSelf === true;
   const compiled = compileCel(rule.rule, "bool", optional);
-  if (compiled.error) out.push(invalid(childPath(path, "rule"), goValidationRule(rule), compiled.error));
+  const error = compiled.error ?? undefinedFieldError(rule.rule, compiled.ast, node, isRoot, optional);
+  if (error) out.push(invalid(childPath(path, "rule"), goValidationRule(rule), error));
   if (rule.messageExpression && rule.messageExpression.trim() !== "") {
     const message = compileCel(rule.messageExpression, "string", optional);
     if (message.error) {
@@ -73,13 +81,13 @@ function checkRuleCompiles(rule: ValidationRule, path: string, out: FieldCause[]
   }
 }
 
-/** Causes for the x-kubernetes-validations of one schema node at `path`. */
-export function compileRuleCauses(schema: JSONSchemaProps, path: string): FieldCause[] {
+/** Causes for the x-kubernetes-validations of one schema node at `path` (`isRoot`: the resource root). */
+export function compileRuleCauses(schema: JSONSchemaProps, path: string, isRoot = false): FieldCause[] {
   const out: FieldCause[] = [];
   (schema["x-kubernetes-validations"] ?? []).forEach((rule, i) => {
     const rulePath = indexPath(childPath(path, "x-kubernetes-validations"), i);
     checkRuleFields(rule, rulePath, out);
-    checkRuleCompiles(rule, rulePath, out);
+    checkRuleCompiles(schema, isRoot, rule, rulePath, out);
   });
   return out;
 }

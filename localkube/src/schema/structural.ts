@@ -58,11 +58,16 @@ function checkSpecStandard(s: JSONSchemaProps, path: string, out: FieldCause[]):
 }
 
 /** Recurses the OpenAPI-level checks through every sub-schema. */
-function checkOpenApiSchema(s: JSONSchemaProps | undefined, path: string, out: FieldCause[]): void {
+function checkOpenApiSchema(
+  s: JSONSchemaProps | undefined,
+  path: string,
+  out: FieldCause[],
+  isRoot = false,
+): void {
   if (s === undefined) return;
   checkSpecStandard(s, path, out);
   checkListAndMapTypes(s, path, out);
-  out.push(...compileRuleCauses(s, path));
+  out.push(...compileRuleCauses(s, path, isRoot));
   checkDefault(s, path, out);
   if (isObject(s.additionalProperties)) {
     checkOpenApiSchema(
@@ -224,7 +229,7 @@ export function checkStructural(
   fieldPath = "spec.versions[0].schema.openAPIV3Schema",
 ): FieldCause[] {
   const out: FieldCause[] = [];
-  checkOpenApiSchema(schema, fieldPath, out);
+  checkOpenApiSchema(schema, fieldPath, out, true);
   const structural: FieldCause[] = [];
   checkInvariants(schema, "root", fieldPath, structural);
   const text = (c: FieldCause): string => `${c.field}: ${c.message}`;

@@ -8,6 +8,8 @@ export type CelProgram = (context: Record<string, unknown>) => unknown;
 
 export interface CompiledRule {
   program?: CelProgram;
+  /** The parsed expression (cel-js AST), for schema-aware checks. */
+  ast?: unknown;
   /** Why the expression does not compile (parse or type-check error), cel-go style. */
   error?: string;
   usesOldSelf: boolean;
@@ -132,7 +134,8 @@ function compileUncached(expression: string, resultType: string, optionalOldSelf
   const usesOldSelf = referencesOldSelf(expression);
   const env = celEnvironment(optionalOldSelf);
   try {
-    const program = env.parse(expression) as unknown as CelProgram;
+    const parsed = env.parse(expression);
+    const program = parsed as unknown as CelProgram;
     const checked = env.check(expression);
     if (!checked.valid) {
       return {
@@ -145,7 +148,7 @@ function compileUncached(expression: string, resultType: string, optionalOldSelf
         resultType === "bool" ? "cel expression must evaluate to a bool" : "must evaluate to string";
       return { usesOldSelf, error: what };
     }
-    return { usesOldSelf, program };
+    return { usesOldSelf, program, ast: parsed.ast };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     return { usesOldSelf, error: `compilation failed: ERROR: <input>: Syntax error: ${firstLine(message)}` };

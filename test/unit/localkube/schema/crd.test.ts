@@ -155,6 +155,53 @@ describe("checkStructural", () => {
     );
   });
 
+  describe("rules that select fields the schema does not declare", () => {
+    const spec: JSONSchemaProps = {
+      type: "object",
+      properties: {
+        username: { type: "string" },
+        "dashed-name": { type: "string" },
+        accounts: { type: "array", items: { type: "object", properties: { name: { type: "string" } } } },
+        labels: { type: "object", additionalProperties: { type: "string" } },
+        ldap: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+      },
+    };
+    const ruleCauses = (rule: string, onRoot = false): string[] => {
+      const rules = [{ rule }];
+      const schema = onRoot
+        ? { ...root(spec), "x-kubernetes-validations": rules }
+        : root({ ...spec, "x-kubernetes-validations": rules });
+      return checkStructural(schema, P).map((c) =>
+        c.message.replace(/^Invalid value: apiextensions\.ValidationRule\{.*?\}: /, ""),
+      );
+    };
+    it.each([
+      ["self.username == 'a' && self.dashed__dash__name != ''", false],
+      ["self.accounts.all(a, a.name != '')", false],
+      ["self.labels.team == 'x' && self.ldap.anything == 1", false],
+      ["has(self.spec.username) && self.metadata.name.startsWith('a') && self.kind == 'User'", true],
+      ["self.username == oldSelf.username", false],
+    ] as [string, boolean][])("accepts %s", (rule, onRoot) => {
+      expect(ruleCauses(rule, onRoot)).toEqual([]);
+    });
+    it.each([
+      ["self.usrname == 'a'", false, "compilation failed: ERROR: <input>:1:6: undefined field 'usrname'"],
+      [
+        "self.accounts.exists(a, a.nmae == 'x')",
+        false,
+        "compilation failed: ERROR: <input>:1:27: undefined field 'nmae'",
+      ],
+      [
+        "self.metadata.labels.size() > 0",
+        true,
+        "compilation failed: ERROR: <input>:1:15: undefined field 'labels'",
+      ],
+      ["has(self.spec.nope)", true, "compilation failed: ERROR: <input>:1:15: undefined field 'nope'"],
+    ] as [string, boolean, string][])("rejects %s", (rule, onRoot, message) => {
+      expect(ruleCauses(rule, onRoot)).toEqual([message]);
+    });
+  });
+
   it("defaults to the v1 path", () => {
     expect(checkStructural({ type: "object", properties: { a: {} } }).map(formatCause)).toEqual([
       "spec.versions[0].schema.openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields",
