@@ -59,7 +59,7 @@ export function resourceTypesOf(crd: KubeObject): ResourceType[] {
         selectableFields: (v.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, "")),
         storeKey: `${spec.group}/${names.plural}`,
         crdName: crd.metadata.name ?? "",
-        printerColumns: [...(v.additionalPrinterColumns ?? []), AGE],
+        printerColumns: v.additionalPrinterColumns?.length ? v.additionalPrinterColumns : [AGE],
       };
       if (v.schema?.openAPIV3Schema) rt.schema = v.schema.openAPIV3Schema;
       return rt;

@@ -18,6 +18,7 @@ spec:
     - {name: Size, type: integer, jsonPath: .spec.size}
     - {name: Mode, type: string, jsonPath: .spec.mode, priority: 1}
     - {name: Ready, type: string, jsonPath: '.status.conditions[?(@.type=="Ready")].status'}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
     schema:
       openAPIV3Schema:
         type: object
