@@ -57,7 +57,7 @@ function checkRuleFields(rule: ValidationRule, path: string, out: FieldCause[]):
 
 function checkRuleCompiles(
   node: JSONSchemaProps,
-  isRoot: boolean,
+  where: RuleContext,
   rule: ValidationRule,
   path: string,
   out: FieldCause[],
@@ -65,8 +65,13 @@ function checkRuleCompiles(
   if ((rule.rule ?? "").trim() === "") return;
   const optional = rule.optionalOldSelf === true;
   const compiled = compileCel(rule.rule, "bool", optional);
-  const error = compiled.error ?? undefinedFieldError(rule.rule, compiled.ast, node, isRoot, optional);
+  const error =
+    compiled.error ?? undefinedFieldError(rule.rule, compiled.ast, node, where.isRoot === true, optional);
   if (error) out.push(invalid(childPath(path, "rule"), goValidationRule(rule), error));
+  if (!compiled.error && compiled.usesOldSelf && where.uncorrelatable !== undefined) {
+    const detail = `oldSelf cannot be used on the uncorrelatable portion of the schema within ${where.uncorrelatable}`;
+    out.push(invalid(childPath(path, "rule"), rule.rule, detail));
+  }
   if (rule.messageExpression && rule.messageExpression.trim() !== "") {
     const message = compileCel(rule.messageExpression, "string", optional);
     if (message.error) {
@@ -81,13 +86,24 @@ function checkRuleCompiles(
   }
 }
 
-/** Causes for the x-kubernetes-validations of one schema node at `path` (`isRoot`: the resource root). */
-export function compileRuleCauses(schema: JSONSchemaProps, path: string, isRoot = false): FieldCause[] {
+/** Where a rule's node sits: the resource root, or below a list whose items do not correlate. */
+export interface RuleContext {
+  isRoot?: boolean;
+  /** Path of the enclosing non-map list, if any: transition rules are not allowed below it. */
+  uncorrelatable?: string;
+}
+
+/** Causes for the x-kubernetes-validations of one schema node at `path`. */
+export function compileRuleCauses(
+  schema: JSONSchemaProps,
+  path: string,
+  where: RuleContext = {},
+): FieldCause[] {
   const out: FieldCause[] = [];
   (schema["x-kubernetes-validations"] ?? []).forEach((rule, i) => {
     const rulePath = indexPath(childPath(path, "x-kubernetes-validations"), i);
     checkRuleFields(rule, rulePath, out);
-    checkRuleCompiles(schema, isRoot, rule, rulePath, out);
+    checkRuleCompiles(schema, where, rule, rulePath, out);
   });
   return out;
 }

@@ -7,7 +7,7 @@ import { checkListAndMapTypes } from "./structural-lists.js";
 import { checkNestedValueValidation, checkPattern } from "./structural-nested.js";
 import { validateOpenApi } from "./openapi-validate.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
-import { isObject } from "./types.js";
+import { additionalSchema, isObject, itemsSchema } from "./types.js";
 
 const OPENAPI_TYPES = ["array", "boolean", "integer", "number", "object", "string"];
 
@@ -57,32 +57,41 @@ function checkSpecStandard(s: JSONSchemaProps, path: string, out: FieldCause[]):
   }
 }
 
+/** Where a walk is: the resource root, or below a non-map list (old values do not correlate). */
+interface WalkContext {
+  isRoot?: boolean;
+  uncorrelatable?: string;
+}
+
 /** Recurses the OpenAPI-level checks through every sub-schema. */
 function checkOpenApiSchema(
   s: JSONSchemaProps | undefined,
   path: string,
   out: FieldCause[],
-  isRoot = false,
+  ctx: WalkContext = {},
 ): void {
   if (s === undefined) return;
   checkSpecStandard(s, path, out);
   checkListAndMapTypes(s, path, out);
-  out.push(...compileRuleCauses(s, path, isRoot));
+  out.push(...compileRuleCauses(s, path, ctx));
   checkDefault(s, path, out);
-  if (isObject(s.additionalProperties)) {
-    checkOpenApiSchema(
-      s.additionalProperties as JSONSchemaProps,
-      childPath(path, "additionalProperties"),
-      out,
-    );
+  const nested: WalkContext = { uncorrelatable: ctx.uncorrelatable };
+  const additional = additionalSchema(s);
+  if (additional) checkOpenApiSchema(additional, childPath(path, "additionalProperties"), out, nested);
+  for (const [k, v] of Object.entries(s.properties ?? {})) {
+    checkOpenApiSchema(v, indexPath(childPath(path, "properties"), k), out, nested);
   }
-  for (const [k, v] of Object.entries(s.properties ?? {}))
-    checkOpenApiSchema(v, indexPath(childPath(path, "properties"), k), out);
-  if (s.items !== undefined && !Array.isArray(s.items))
-    checkOpenApiSchema(s.items, childPath(path, "items"), out);
-  checkOpenApiSchema(s.not, childPath(path, "not"), out);
+  const items = itemsSchema(s);
+  if (items) {
+    const correlatable = s["x-kubernetes-list-type"] === "map";
+    const itemCtx = { uncorrelatable: ctx.uncorrelatable ?? (correlatable ? undefined : path) };
+    checkOpenApiSchema(items, childPath(path, "items"), out, itemCtx);
+  }
+  checkOpenApiSchema(s.not, childPath(path, "not"), out, nested);
   for (const key of ["allOf", "oneOf", "anyOf"] as const) {
-    (s[key] ?? []).forEach((sub, i) => checkOpenApiSchema(sub, indexPath(childPath(path, key), i), out));
+    (s[key] ?? []).forEach((sub, i) =>
+      checkOpenApiSchema(sub, indexPath(childPath(path, key), i), out, nested),
+    );
   }
 }
 
@@ -229,7 +238,7 @@ export function checkStructural(
   fieldPath = "spec.versions[0].schema.openAPIV3Schema",
 ): FieldCause[] {
   const out: FieldCause[] = [];
-  checkOpenApiSchema(schema, fieldPath, out, true);
+  checkOpenApiSchema(schema, fieldPath, out, { isRoot: true });
   const structural: FieldCause[] = [];
   checkInvariants(schema, "root", fieldPath, structural);
   const text = (c: FieldCause): string => `${c.field}: ${c.message}`;

@@ -202,6 +202,30 @@ describe("checkStructural", () => {
     });
   });
 
+  it("rejects transition rules below a list whose items do not correlate", () => {
+    const item: JSONSchemaProps = {
+      type: "object",
+      "x-kubernetes-validations": [{ rule: "self.name == oldSelf.name" }],
+      properties: { name: { type: "string" } },
+    };
+    const atomic = root({ type: "object", properties: { l: { type: "array", items: item } } });
+    expect(checkStructural(atomic, P).map(formatCause)).toEqual([
+      `${P}.properties[spec].properties[l].items.x-kubernetes-validations[0].rule: Invalid value: "self.name == oldSelf.name": oldSelf cannot be used on the uncorrelatable portion of the schema within ${P}.properties[spec].properties[l]`,
+    ]);
+    const mapList = root({
+      type: "object",
+      properties: {
+        l: {
+          type: "array",
+          "x-kubernetes-list-type": "map",
+          "x-kubernetes-list-map-keys": ["name"],
+          items: { ...item, required: ["name"] },
+        },
+      },
+    });
+    expect(checkStructural(mapList, P)).toEqual([]);
+  });
+
   it("defaults to the v1 path", () => {
     expect(checkStructural({ type: "object", properties: { a: {} } }).map(formatCause)).toEqual([
       "spec.versions[0].schema.openAPIV3Schema.properties[a].type: Required value: must not be empty for specified object fields",
