@@ -44,10 +44,13 @@ function collection(resourceType, uniqueKey) {
       version: version(record),
     },
   });
-  const clash = (data, id) =>
-    [...items.values()].some(
-      (r) => r.id !== id && String(r.data[uniqueKey]).toLowerCase() === String(data[uniqueKey]).toLowerCase(),
-    );
+  // A unique index on the key (case-insensitive, as userName and displayName are in SCIM).
+  const index = new Map();
+  const keyOf = (data) => String(data[uniqueKey]).toLowerCase();
+  const clash = (data, id) => {
+    const holder = index.get(keyOf(data));
+    return holder !== undefined && holder !== id;
+  };
   const checkVersion = (record, ctx) => {
     if (ctx?.ifMatch && ctx.ifMatch !== "*" && ctx.ifMatch !== version(record))
       throw new SCIMMY.Types.Error(
@@ -90,11 +93,14 @@ function collection(resourceType, uniqueKey) {
         const record = items.get(resource.id);
         if (!record) throw new SCIMMY.Types.Error(404, null, `${resourceType} ${resource.id} not found`);
         checkVersion(record, ctx);
+        index.delete(keyOf(record.data));
+        index.set(keyOf(data), record.id);
         Object.assign(record, { data, lastModified: now, version: record.version + 1 });
         return view(record);
       }
       const record = { id: randomUUID(), data, created: now, lastModified: now, version: 1 };
       items.set(record.id, record);
+      index.set(keyOf(data), record.id);
       return view(record);
     },
     degress(resource, ctx) {
@@ -102,6 +108,7 @@ function collection(resourceType, uniqueKey) {
       if (!record) throw new SCIMMY.Types.Error(404, null, `${resourceType} ${resource.id} not found`);
       checkVersion(record, ctx);
       items.delete(resource.id);
+      index.delete(keyOf(record.data));
     },
   };
 }

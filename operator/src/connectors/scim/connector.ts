@@ -129,10 +129,9 @@ export class ScimConnector implements Connector {
     return { ...account, roles };
   }
 
+  /** Creates the account, or accepts it as created when it exists with our marker; then adds its roles. */
   private async create({ users, groups }: Session, account: DesiredAccount): Promise<ApplyResult> {
     const externalId = encodeExternalId(account.ownerMarker, account.username, this.config.externalId);
-    const existing = await users.find(account.username);
-    if (existing) return { id: this.ownedBy(existing, account.ownerMarker, "create") };
     const wire = await users.toWire(account.attributes);
     if ("manager" in wire && wire.manager === undefined)
       this.options.logger?.warn(
@@ -153,7 +152,9 @@ export class ScimConnector implements Connector {
       });
       id = String((await users.resources.create(body)).id);
     } catch (err) {
-      // A retried POST that had succeeded, or a concurrent create: ours if the marker says so.
+      // userName is unique (RFC 7643 §4.1.1), so the POST itself is the existence check: on a
+      // uniqueness conflict (an earlier create, a retried POST whose answer was lost, a concurrent
+      // create, or someone else's account) the account is ours only if its marker says so.
       const raced = err instanceof ConflictError ? await users.find(account.username) : undefined;
       if (!raced) throw err;
       id = this.ownedBy(raced, account.ownerMarker, "create");

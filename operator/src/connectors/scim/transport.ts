@@ -152,7 +152,9 @@ export class ScimTransport {
     if (status >= 500) return { error: new TerminalError("ServerError", message), retry: false };
     if (status === 401) return { error: new TerminalError("Unauthorized", message), retry: false };
     if (status === 403) return { error: new TerminalError("Forbidden", message), retry: false };
-    if (status === 409) return { error: new ConflictError("Uniqueness", message), retry: false };
+    // Some providers answer a uniqueness violation with 400 and scimType "uniqueness".
+    if (status === 409 || (status === 400 && scimType(parsed) === "uniqueness"))
+      return { error: new ConflictError("Uniqueness", message), retry: false };
     if (status === 412) return { error: new TransientError("PreconditionFailed", message), retry: false };
     if (status === 404) return { error: new TerminalError("NotFound", message), retry: false };
     return { error: new TerminalError("InvalidRequest", message), retry: false };

@@ -101,10 +101,16 @@ describe("SCIM transport", () => {
     [501, TerminalError, "ServerError"],
     [412, TransientError, "PreconditionFailed"],
   ])("classifies %i", async (status, type, reason) => {
-    const { transport } = harness(() => json(status, { detail: "no", scimType: "uniqueness" }));
+    const { transport } = harness(() => json(status, { detail: "no", scimType: "invalidValue" }));
     const err = await failure(transport.request("POST", "/Users", { body: {} }));
     expect(err).toBeInstanceOf(type);
     expect(err).toMatchObject({ reason });
+  });
+
+  it("reads a 400 with scimType uniqueness as a uniqueness conflict", async () => {
+    const { transport } = harness(() => json(400, { detail: "taken", scimType: "uniqueness" }));
+    const err = await failure(transport.request("POST", "/Users", { body: {} }));
+    expect(err).toBeInstanceOf(ConflictError);
   });
 
   it("returns expected statuses instead of throwing", async () => {
