@@ -128,7 +128,10 @@ export class LeaderElector {
     while (!this.stopped) {
       await this.pause();
       if (this.stopped) return;
-      if (await this.tryAcquireOrRenew()) {
+      // Each attempt may only use what is left of the deadline, so leadership ends at
+      // lastRenew + renewDeadline at the latest: before the lease can expire for the others.
+      const remainingMs = this.renewDeadlineMs - (this.clock.now() - lastRenew);
+      if (remainingMs > 0 && (await this.tryAcquireOrRenew(remainingMs))) {
         lastRenew = this.clock.now();
       } else if (this.clock.now() - lastRenew >= this.renewDeadlineMs) {
         this.options.logger.error(
@@ -153,11 +156,11 @@ export class LeaderElector {
   }
 
   /**
-   * One attempt, its requests bounded by renewDeadline (a hung request must not outlive the lease);
+   * One attempt, its requests bounded by `timeoutMs` (a hung request must not outlive the lease);
    * true when we hold the lease afterwards. Errors count as a failed attempt.
    */
-  private async tryAcquireOrRenew(): Promise<boolean> {
-    const signal = AbortSignal.any([AbortSignal.timeout(this.renewDeadlineMs), this.stopSignal.signal]);
+  private async tryAcquireOrRenew(timeoutMs = this.renewDeadlineMs): Promise<boolean> {
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.stopSignal.signal]);
     try {
       const lease = await this.read(signal);
       if (!lease) return await this.createLease(signal);

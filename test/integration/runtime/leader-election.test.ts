@@ -12,13 +12,20 @@ describe("LeaderElector against the local API server", () => {
   const electors: LeaderElector[] = [];
 
   beforeAll(async () => {
-    kube = await startLocalKube();
+    // Requests the electors abort (deadline test) are reported by the server as "aborted": expected.
+    const onError = (err: unknown): void => {
+      if ((err as Error).message !== "aborted") console.error("localkube internal error", err);
+    };
+    kube = await startLocalKube({ server: { onError } });
     client = new KubeClient(kube.kubeConfig);
   });
   afterAll(async () => {
     await Promise.all(electors.map((e) => e.stop()));
     await kube.stop();
   });
+
+  /** When each identity last stopped leading (wall clock). */
+  const stoppedAt = new Map<string, number>();
 
   function candidate(leaseName: string, identity: string, log: string[]): LeaderElector {
     const elector = new LeaderElector({
@@ -29,7 +36,10 @@ describe("LeaderElector against the local API server", () => {
       logger: quietLogger(),
       ...TIMINGS,
       onStartedLeading: () => log.push(`${identity} started`),
-      onStoppedLeading: () => log.push(`${identity} stopped`),
+      onStoppedLeading: () => {
+        stoppedAt.set(identity, Date.now());
+        log.push(`${identity} stopped`);
+      },
     });
     electors.push(elector);
     elector.start();
@@ -61,6 +71,22 @@ describe("LeaderElector against the local API server", () => {
     expect(after.holderIdentity).toBe("b");
     expect(after.leaseTransitions).toBe(1);
     expect(log).toEqual(["a started", "a stopped", "b started"]);
+  });
+
+  it("stops leading within the renew deadline when the API server stops answering", async () => {
+    const log: string[] = [];
+    const a = candidate("deadline", "d", log);
+    await waitFor("d to lead", () => a.isLeader());
+    const slowSince = Date.now();
+    kube.hooks.setLatency(60_000);
+    try {
+      await waitFor("d to step down", () => !a.isLeader(), 15_000);
+    } finally {
+      kube.hooks.setLatency(0);
+    }
+    // It stepped down before its lease could expire for a standby (no two leaders).
+    expect(stoppedAt.get("d")! - slowSince).toBeLessThan(TIMINGS.leaseDurationMs);
+    expect(log).toEqual(["d started", "d stopped"]);
   });
 
   it("releases the lease on stop so the standby takes over at once", async () => {
