@@ -102,6 +102,29 @@ describe("OpenLDAP disable", () => {
   });
 });
 
+describe("OpenLDAP disable by attribute", () => {
+  it("sets the configured attribute while disabled and removes it on enable", async () => {
+    const shadow = connect({
+      objectClasses: ["inetOrgPerson", "shadowAccount"],
+      disable: { method: "Attribute", attribute: { name: "shadowExpire", value: "1" } },
+    });
+    try {
+      const username = uniqueUsername("shadow");
+      const { id } = await shadow.apply({ op: "create", account: account(username, { enabled: false }) });
+      expect(values(await readEntry(id as string), "shadowExpire")).toEqual(["1"]);
+      expect((await shadow.observe(username))?.enabled).toBe(false);
+      await shadow.apply({ op: "enable", username });
+      await shadow.apply({ op: "enable", username });
+      expect(values(await readEntry(id as string), "shadowExpire")).toEqual([]);
+      expect((await shadow.observe(username))?.enabled).toBe(true);
+      await shadow.apply({ op: "disable", username });
+      expect(values(await readEntry(id as string), "shadowExpire")).toEqual(["1"]);
+    } finally {
+      await shadow.close();
+    }
+  });
+});
+
 describe("OpenLDAP escaping", () => {
   const hostile = [
     'comma, plus+ quote" back\\slash <angle> semi; equals= hash# star* (parens)',
@@ -301,6 +324,34 @@ describe("OpenLDAP posix accounts and paging", () => {
       expect(new Set([...numbers, doomedNumber, next]).size).toBe(5);
       expect(next).toBeGreaterThan(Math.max(...numbers, doomedNumber));
       expect(numbers[0]).toBeGreaterThanOrEqual(10_000);
+    } finally {
+      await posix.close();
+    }
+  });
+
+  it("starts above uidNumbers already in use and skips one taken by another tool", async () => {
+    const addPosix = (uid: string, uidNumber: number) =>
+      withSlapdAdmin(server, (admin) =>
+        admin.add(`uid=${uid},${server.peopleDN}`, {
+          objectClass: ["inetOrgPerson", "posixAccount"],
+          uid,
+          cn: uid,
+          sn: uid,
+          uidNumber: String(uidNumber),
+          gidNumber: "100",
+          homeDirectory: `/home/${uid}`,
+        }),
+      );
+    await addPosix(uniqueUsername("legacy"), 30_000);
+    const posix = connect({ posix: { counterDN: `cn=second-counter,${server.peopleDN}` } });
+    const uidNumberOf = async (username: string) => {
+      const { id } = await posix.apply({ op: "create", account: account(username) });
+      return Number(values(await readEntry(id as string), "uidNumber")[0]);
+    };
+    try {
+      expect(await uidNumberOf(uniqueUsername("posix-after-legacy"))).toBe(30_001);
+      await addPosix(uniqueUsername("squatter"), 30_002);
+      expect(await uidNumberOf(uniqueUsername("posix-skip"))).toBe(30_003);
     } finally {
       await posix.close();
     }

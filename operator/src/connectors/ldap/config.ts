@@ -23,6 +23,21 @@ export const PosixSettings = z.object({
 });
 export type PosixSettings = z.infer<typeof PosixSettings>;
 
+/**
+ * How accounts are disabled. PasswordPolicyLock (default): ppolicy's `pwdAccountLockedTime`, which
+ * slapd itself enforces on bind. Attribute: `attribute.name` holds `attribute.value` while the
+ * account is disabled and is removed on enable; it stops only the systems that honour it (e.g.
+ * `shadowExpire: 1` for PAM / SSSD), not LDAP binds.
+ */
+export const LdapDisable = z.discriminatedUnion("method", [
+  z.object({ method: z.literal("PasswordPolicyLock") }),
+  z.object({
+    method: z.literal("Attribute"),
+    attribute: z.object({ name: AttributeName, value: z.string().min(1) }),
+  }),
+]);
+export type LdapDisable = z.infer<typeof LdapDisable>;
+
 /** Attributes read back and reported by default (inetOrgPerson names). */
 export const DEFAULT_LDAP_ATTRIBUTES = [
   "cn",
@@ -54,6 +69,7 @@ export const LdapConnectorConfig = LdapConnection.extend({
    * attribute. `businessCategory` (inetOrgPerson, rarely used for people) by default.
    */
   ownerAttribute: AttributeName.default("businessCategory"),
+  disable: LdapDisable.default({ method: "PasswordPolicyLock" }),
   /** Adds posixAccount with a never-reused uidNumber when set. */
   posix: PosixSettings.optional(),
   pageSize: z.number().int().positive().max(10_000).default(500),

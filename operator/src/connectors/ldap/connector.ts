@@ -7,12 +7,14 @@
  * - Ownership marker: one value `roster-owner:<marker>` of `ownerAttribute` (default
  *   `businessCategory`, a multi-valued inetOrgPerson attribute from the stock schema that people
  *   entries rarely use). Other values of that attribute are left alone and not reported as marker.
- * - Disable: the ppolicy overlay's `pwdAccountLockedTime: 000001010000Z`, which makes slapd refuse
+ * - Disable (`disable.method` PasswordPolicyLock, the default): the ppolicy overlay's `pwdAccountLockedTime: 000001010000Z`, which makes slapd refuse
  *   every bind of the account until the attribute is removed (enable). This needs the ppolicy
  *   overlay on the database with a default policy that has `pwdLockout: TRUE` (with
  *   `pwdMaxFailure: 0` failed binds never lock anyone); without it slapd ignores the attribute.
  *   A password reset through the password-modify operation clears the lock, so a disabled
- *   account is locked again after its password is set.
+ *   account is locked again after its password is set. With `disable.method` Attribute, the
+ *   configured attribute holds the configured value while disabled (e.g. `shadowExpire: 1`); that
+ *   stops only the systems that honour it, not LDAP binds.
  * - Passwords: the Password Modify extended operation (RFC 3062); slapd hashes them.
  * - Roles: groups found by cn under `groupsBaseDN` (groupOfNames by default); membership is
  *   changed one member value at a time. Removing the last member of a groupOfNames /
@@ -26,7 +28,7 @@ import type { AttributeValue, DesiredAccount, ObservedAccount } from "../../engi
 import { parseConfig } from "../shared/ldap-config.js";
 import { canonicalDN } from "../shared/ldap-dn.js";
 import { DirectoryConnector } from "../shared/ldap-directory-connector.js";
-import { ignoringResults, LdapResult } from "../shared/ldap-errors.js";
+import { LdapResult } from "../shared/ldap-errors.js";
 import type { GroupSchema } from "../shared/ldap-groups.js";
 import { markerValue } from "../shared/ldap-marker.js";
 import { passwordModifyRequest, PASSWORD_MODIFY_OID } from "../shared/ldap-password-modify.js";
@@ -35,10 +37,9 @@ import { LdapConnectorConfig, type LdapConnectorInput } from "./config.js";
 import {
   accountFilter,
   accountsFilter,
-  LOCK_ATTRIBUTE,
+  disabledMark,
   newEntry,
   observedFrom,
-  PERMANENT_LOCK,
   readAttributes,
   updateModifications,
   userDN,
@@ -94,6 +95,8 @@ export class LdapConnector extends DirectoryConnector {
           transport,
           counterDN(config.posix, config.usersBaseDN),
           config.posix.firstUidNumber,
+          config.usersBaseDN,
+          config.pageSize,
         )
       : undefined;
   }
@@ -123,7 +126,7 @@ export class LdapConnector extends DirectoryConnector {
         PASSWORD_MODIFY_OID,
         passwordModifyRequest(dn, account.password),
       );
-      // ppolicy clears pwdAccountLockedTime when a password is reset: lock again.
+      // ppolicy clears pwdAccountLockedTime when a password is reset: mark it disabled again.
       if (!account.enabled) await this.lock(dn, true);
     }
     return { dn, id: canonicalDN(dn) };
@@ -133,14 +136,10 @@ export class LdapConnector extends DirectoryConnector {
     return this.lock(entry.dn, !enabled);
   }
 
+  /** Sets or removes the disabled mark; both are idempotent (a replace with no values removes). */
   private async lock(dn: string, locked: boolean): Promise<void> {
-    if (locked) {
-      await this.transport.modify(dn, [change("replace", LOCK_ATTRIBUTE, [PERMANENT_LOCK])]);
-      return;
-    }
-    await ignoringResults([LdapResult.noSuchAttribute], () =>
-      this.transport.modify(dn, [change("delete", LOCK_ATTRIBUTE, [])]),
-    );
+    const mark = disabledMark(this.config);
+    await this.transport.modify(dn, [change("replace", mark.attribute, locked ? [mark.value] : [])]);
   }
 
   protected updateChanges(set: Record<string, AttributeValue | null>): Change[] {

@@ -12,8 +12,21 @@ import { assertNotReserved, entryValues, reportedAttributes, toValues } from "..
 import type { LdapConnectorConfig } from "./config.js";
 
 /** ppolicy's operational attribute; this value locks the account until an administrator clears it. */
-export const LOCK_ATTRIBUTE = "pwdAccountLockedTime";
+export const PPOLICY_LOCK_ATTRIBUTE = "pwdAccountLockedTime";
 export const PERMANENT_LOCK = "000001010000Z";
+
+/** The attribute and value that mark a disabled account under the configured disable method. */
+export function disabledMark(config: LdapConnectorConfig): { attribute: string; value: string } {
+  return config.disable.method === "Attribute"
+    ? { attribute: config.disable.attribute.name, value: config.disable.attribute.value }
+    : { attribute: PPOLICY_LOCK_ATTRIBUTE, value: PERMANENT_LOCK };
+}
+
+export function isEnabled(config: LdapConnectorConfig, entry: Entry): boolean {
+  const mark = disabledMark(config);
+  const values = valuesOf(entry, mark.attribute);
+  return config.disable.method === "Attribute" ? !values.includes(mark.value) : values.length === 0;
+}
 
 export type EntryAttributes = Record<string, string[]>;
 
@@ -34,13 +47,25 @@ export function accountFilter(config: LdapConnectorConfig, username: string): st
 export function readAttributes(config: LdapConnectorConfig): string[] {
   const extra = config.posix ? ["uidNumber"] : [];
   return [
-    ...new Set([config.rdnAttribute, config.ownerAttribute, LOCK_ATTRIBUTE, ...config.attributes, ...extra]),
+    ...new Set([
+      config.rdnAttribute,
+      config.ownerAttribute,
+      disabledMark(config).attribute,
+      ...config.attributes,
+      ...extra,
+    ]),
   ];
 }
 
 /** Attributes Roster sets itself; a mapping that writes them is a configuration error. */
 function reservedAttributes(config: LdapConnectorConfig): string[] {
-  return [config.rdnAttribute, config.ownerAttribute, "objectClass", "userPassword", LOCK_ATTRIBUTE];
+  return [
+    config.rdnAttribute,
+    config.ownerAttribute,
+    "objectClass",
+    "userPassword",
+    disabledMark(config).attribute,
+  ];
 }
 
 export function assertWritable(config: LdapConnectorConfig, attributes: Iterable<string>): void {
@@ -73,7 +98,10 @@ export function newEntry(
   entry.objectClass = classes;
   const ownerValues = entry[config.ownerAttribute] ?? [];
   entry[config.ownerAttribute] = [...ownerValues, markerValue(account.ownerMarker)];
-  if (!account.enabled) entry[LOCK_ATTRIBUTE] = [PERMANENT_LOCK];
+  if (!account.enabled) {
+    const mark = disabledMark(config);
+    entry[mark.attribute] = [mark.value];
+  }
   return entry;
 }
 
@@ -92,7 +120,7 @@ export function observedFrom(config: LdapConnectorConfig, entry: Entry, roles: s
     id: canonicalDN(entry.dn),
     username: firstValue(entry, config.rdnAttribute) ?? "",
     owner: readMarker(valuesOf(entry, config.ownerAttribute)),
-    enabled: valuesOf(entry, LOCK_ATTRIBUTE).length === 0,
+    enabled: isEnabled(config, entry),
     attributes: reportedAttributes(entry, config.attributes, config.ownerAttribute),
     roles,
   };

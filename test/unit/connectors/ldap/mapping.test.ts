@@ -41,7 +41,12 @@ describe("OpenLDAP configuration", () => {
       pageSize: 500,
       startTLS: false,
       tls: { insecureSkipVerify: false },
+      disable: { method: "PasswordPolicyLock" },
     });
+  });
+
+  it("requires the attribute for disable method Attribute", () => {
+    expect(() => config({ disable: { method: "Attribute" } })).toThrow();
   });
 
   it("lists every problem in one terminal error without echoing the password", () => {
@@ -115,6 +120,25 @@ describe("OpenLDAP mapping", () => {
       expect(() => updateModifications(config(), { [name]: "x" })).toThrow(/managed by the LDAP connector/);
     },
   );
+
+  it("marks a disabled account with the configured attribute under disable method Attribute", () => {
+    const shadow = config({
+      disable: { method: "Attribute", attribute: { name: "shadowExpire", value: "1" } },
+    });
+    const entry = newEntry(shadow, desired({ enabled: false }));
+    expect(entry).toMatchObject({ shadowExpire: ["1"] });
+    expect(entry.pwdAccountLockedTime).toBeUndefined();
+    expect(() => updateModifications(shadow, { shadowExpire: "2" })).toThrow(/managed by the LDAP connector/);
+    const read = (extra: Record<string, unknown>) =>
+      observedFrom(
+        shadow,
+        { dn: "uid=x,ou=people,dc=example,dc=org", uid: "x", ...extra } as unknown as Entry,
+        [],
+      ).enabled;
+    expect(read({ shadowExpire: "1" })).toBe(false);
+    expect(read({ shadowExpire: "19000" })).toBe(true);
+    expect(read({ pwdAccountLockedTime: "000001010000Z" })).toBe(true);
+  });
 
   it("turns updates into replace lists, null and empty meaning remove", () => {
     expect(
