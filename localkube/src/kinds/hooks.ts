@@ -4,9 +4,11 @@
  */
 import { badRequest, fieldForbidden, fieldInvalid, fieldRequired, type StatusCause } from "../errors.js";
 import { admitCrd } from "../crd/resourceTypes.js";
-import type { JsonObject, KubeObject } from "./types.js";
+import { eventHook } from "./events.js";
+import { normaliseTimes, toMicroTime } from "./times.js";
+import type { JsonObject, KubeObject, ResourceType } from "./types.js";
 
-export type KindHook = (obj: KubeObject, old: KubeObject | undefined) => StatusCause[];
+export type KindHook = (obj: KubeObject, old: KubeObject | undefined, rt: ResourceType) => StatusCause[];
 
 const KEY = /^[-._a-zA-Z0-9]+$/;
 const BASE64_CHAR = /[A-Za-z0-9+/]/;
@@ -90,6 +92,7 @@ const namespace: KindHook = (obj, old) => {
 
 const lease: KindHook = (obj) => {
   const spec = (obj["spec"] as JsonObject | undefined) ?? {};
+  normaliseTimes(spec, ["acquireTime", "renewTime"], toMicroTime);
   const causes: StatusCause[] = [];
   const duration = spec["leaseDurationSeconds"];
   if (duration !== undefined && (typeof duration !== "number" || duration <= 0))
@@ -117,6 +120,7 @@ const HOOKS: Record<string, KindHook> = {
   "rbac.authorization.k8s.io/rolebindings": roleBinding,
   "rbac.authorization.k8s.io/clusterrolebindings": roleBinding,
   "apiextensions.k8s.io/customresourcedefinitions": admitCrd,
+  "/events": eventHook,
 };
 
 export function kindHook(storeKey: string): KindHook | undefined {

@@ -68,7 +68,7 @@ export function admit(input: AdmissionInput): AdmissionResult {
   const unknown = pruneMetadata(object);
   const causes: StatusCause[] = [...(input.extraCauses ?? [])];
   const hook = kindHook(rt.storeKey);
-  if (hook && !input.statusOnly) causes.push(...hook(object, old));
+  if (hook && !input.statusOnly) causes.push(...hook(object, old, rt));
   if (input.schema) {
     const result = input.schema.admit(object, old);
     object = result.object;

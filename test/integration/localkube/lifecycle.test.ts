@@ -170,6 +170,31 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
       involvedObject: { name: "described" },
       reason: "Synced",
     });
+    expect(ev.json.eventTime).toBe("2026-01-01T00:00:00.000000Z");
+    const missing = await call(kube, "POST", "/apis/events.k8s.io/v1/namespaces/default/events", {
+      metadata: { name: "e2" },
+      type: "Odd",
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.json.details.causes.map((c: { field: string }) => c.field)).toEqual(
+      expect.arrayContaining([
+        "eventTime",
+        "type",
+        "reportingController",
+        "reportingInstance",
+        "action",
+        "reason",
+      ]),
+    );
+    const wrongNs = await call(kube, "POST", "/api/v1/namespaces/default/events", {
+      metadata: { name: "e3" },
+      involvedObject: { kind: "ConfigMap", namespace: "kube-system", name: "x" },
+      reason: "R",
+      message: "m",
+    });
+    expect(wrongNs.json.message).toBe(
+      'Event "e3" is invalid: involvedObject.namespace: Invalid value: "kube-system": does not match event.namespace',
+    );
     const describe = await kube.kubectl(["describe", "cm", "described"]);
     expect(describe.stdout).toMatch(/Normal\s+Synced.*all good/);
   });
@@ -184,7 +209,7 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
       spec: { holderIdentity: "a" },
     });
     expect(noRv.status).toBe(422);
-    const now = new Date().toISOString().replace("Z", "000Z");
+    const now = new Date().toISOString();
     const attempts = await Promise.all(
       ["a", "b"].map((holder) =>
         call(kube, "PUT", `${LEASES}/leader`, {
@@ -194,6 +219,8 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
       ),
     );
     expect(attempts.map((a) => a.status).sort()).toEqual([200, 409]);
+    const winner = attempts.find((a) => a.status === 200)?.json;
+    expect(winner.spec.renewTime).toBe(now.replace("Z", "000Z"));
     expect(
       (await call(kube, "POST", LEASES, { metadata: { name: "bad" }, spec: { leaseDurationSeconds: 0 } }))
         .status,
