@@ -4,6 +4,7 @@ import type { CrdNames, CrdVersion, CustomResourceDefinition, PrinterColumn } fr
 import { isDns1035Label, isDns1123Subdomain } from "./dns.js";
 import { childPath, indexPath, invalid, notSupported, required } from "./errors.js";
 import { GoLiteral, goQuote } from "./gofmt.js";
+import { normalizeCrd } from "./normalize.js";
 import { checkStructural } from "./structural.js";
 import type { FieldCause } from "./types.js";
 
@@ -179,17 +180,17 @@ function validateUpdate(crd: CustomResourceDefinition, old: CustomResourceDefini
  * group and plural are immutable and every status.storedVersions entry must stay in spec.versions.
  */
 export function validateCrd(crd: CustomResourceDefinition, oldCrd?: CustomResourceDefinition): FieldCause[] {
-  const defaulted = defaultCrd(structuredClone(crd));
+  const defaulted = defaultCrd(normalizeCrd(crd));
   const spec = defaulted.spec ?? {};
   const names = spec.names ?? {};
   const causes = [
     ...validateName(defaulted),
     ...validateGroupAndScope(spec.group, spec.scope),
-    ...validateVersions(Array.isArray(spec.versions) ? spec.versions : []),
+    ...validateVersions(spec.versions ?? []),
     ...validateRequiredNames(names),
     ...validateNames(names, "spec.names"),
     ...validateConversion(defaulted),
   ];
-  if (oldCrd !== undefined) causes.push(...validateUpdate(defaulted, oldCrd));
+  if (oldCrd !== undefined) causes.push(...validateUpdate(defaulted, normalizeCrd(oldCrd)));
   return causes;
 }

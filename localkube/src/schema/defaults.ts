@@ -1,6 +1,7 @@
 // Defaulting (apiextensions structuraldefaulting.Default): a property's default fills it when it
 // is missing, or null while not nullable, provided its parent object exists. Defaults are deep
 // copies, and are themselves defaulted further down.
+import { normalizeSchema } from "./normalize.js";
 import type { JSONSchemaProps } from "./types.js";
 import { isObject, additionalSchema } from "./types.js";
 
@@ -20,11 +21,11 @@ function defaultMap(x: Record<string, unknown>, s: JSONSchemaProps): void {
   const additional = additionalSchema(s);
   for (const [k, v] of Object.entries(x)) {
     const prop = s.properties?.[k];
-    if (prop !== undefined) applyDefaults(prop, v);
+    if (prop !== undefined) defaultValue(prop, v);
     else if (additional !== undefined) {
       if (isNonNullableNull(v, additional) && additional.default !== undefined)
         x[k] = clone(additional.default);
-      else applyDefaults(additional, v);
+      else defaultValue(additional, v);
     }
   }
 }
@@ -34,6 +35,10 @@ function defaultMap(x: Record<string, unknown>, s: JSONSchemaProps): void {
  * The caller runs prune -> applyDefaults -> validate in that order.
  */
 export function applyDefaults(schema: JSONSchemaProps | undefined, obj: unknown): void {
+  defaultValue(normalizeSchema(schema), obj);
+}
+
+function defaultValue(schema: JSONSchemaProps | undefined, obj: unknown): void {
   if (schema === undefined) return;
   if (isObject(obj)) return defaultMap(obj, schema);
   if (!Array.isArray(obj)) return;
@@ -41,6 +46,6 @@ export function applyDefaults(schema: JSONSchemaProps | undefined, obj: unknown)
   if (items === undefined || Array.isArray(items)) return;
   obj.forEach((v, i) => {
     if (isNonNullableNull(v, items) && items.default !== undefined) obj[i] = clone(items.default);
-    else applyDefaults(items, v);
+    else defaultValue(items, v);
   });
 }

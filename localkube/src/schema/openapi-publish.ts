@@ -3,6 +3,7 @@
 // with x-kubernetes-group-version-kind, metadata pointing at ObjectMeta, plus the List kind.
 import type { CustomResourceDefinition } from "./crd-types.js";
 import type { JSONSchemaProps } from "./types.js";
+import { isObject } from "./types.js";
 
 const OBJECT_META_REF = "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 const LIST_META_REF = "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta";
@@ -36,7 +37,8 @@ export function crdSchemaToOpenApi(crd: CustomResourceDefinition, version: strin
   const group = crd.spec?.group ?? "";
   const kind = crd.spec?.names?.kind ?? "";
   const listKind = crd.spec?.names?.listKind ?? `${kind}List`;
-  const v = (crd.spec?.versions ?? []).find((x) => x.name === version);
+  const versions = Array.isArray(crd.spec?.versions) ? crd.spec.versions : [];
+  const v = versions.find((x) => isObject(x) && x.name === version);
   if (v === undefined) return {};
   const base = structuredClone(v.schema?.openAPIV3Schema ?? { type: "object" }) as Record<string, unknown>;
   const properties = { ...((base.properties as Record<string, unknown> | undefined) ?? {}) };

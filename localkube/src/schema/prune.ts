@@ -1,5 +1,6 @@
 // Pruning of unknown fields (apiextensions pruning.PruneWithOptions + ObjectMeta coercion +
 // PruneNonNullableNullsWithoutDefaults). Mutates the object and reports every dropped path.
+import { normalizeSchema } from "./normalize.js";
 import type { JSONSchemaProps } from "./types.js";
 import { isObject, additionalSchema } from "./types.js";
 
@@ -129,8 +130,10 @@ function pruneNonNullableNulls(x: unknown, s: JSONSchemaProps | undefined): void
  */
 export function prune(schema: JSONSchemaProps | undefined, obj: Record<string, unknown>): string[] {
   const state: PruneState = { unknown: [] };
-  const root: JSONSchemaProps = { ...(schema ?? {}), "x-kubernetes-embedded-resource": true };
+  if (!isObject(obj)) return state.unknown;
+  const s = normalizeSchema(schema);
+  const root: JSONSchemaProps = { ...(s ?? {}), "x-kubernetes-embedded-resource": true };
   pruneValue(obj, root, "", state);
-  pruneNonNullableNulls(obj, schema);
+  pruneNonNullableNulls(obj, s);
   return state.unknown;
 }

@@ -5,6 +5,7 @@ import { compileRuleCauses } from "./rules.js";
 import { childPath, forbidden, indexPath, invalid, notSupported, required } from "./errors.js";
 import { checkListAndMapTypes } from "./structural-lists.js";
 import { checkNestedValueValidation, checkPattern } from "./structural-nested.js";
+import { normalizeSchema } from "./normalize.js";
 import { validateOpenApi } from "./openapi-validate.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
 import { additionalSchema, isObject, itemsSchema } from "./types.js";
@@ -237,10 +238,11 @@ export function checkStructural(
   schema: JSONSchemaProps,
   fieldPath = "spec.versions[0].schema.openAPIV3Schema",
 ): FieldCause[] {
+  const s = normalizeSchema(schema) ?? {};
   const out: FieldCause[] = [];
-  checkOpenApiSchema(schema, fieldPath, out, { isRoot: true });
+  checkOpenApiSchema(s, fieldPath, out, { isRoot: true });
   const structural: FieldCause[] = [];
-  checkInvariants(schema, "root", fieldPath, structural);
+  checkInvariants(s, "root", fieldPath, structural);
   const text = (c: FieldCause): string => `${c.field}: ${c.message}`;
   structural.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
   return [...out, ...structural];

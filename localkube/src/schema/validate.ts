@@ -5,6 +5,7 @@ import { validateCel } from "./cel/validate-cel.js";
 import { validateEmbeddedResources } from "./embedded.js";
 import { invalid } from "./errors.js";
 import { validateListSetsAndMaps } from "./listtype.js";
+import { normalizeSchema } from "./normalize.js";
 import { validateOpenApi } from "./openapi-validate.js";
 import type { FieldCause, JSONSchemaProps } from "./types.js";
 import { additionalSchema, isObject } from "./types.js";
@@ -23,7 +24,12 @@ const BLOCKING = new Set([
  * the stored object on update: CEL transition rules (those using `oldSelf`) run only where an old
  * value exists at the same path. Causes are in Kubernetes' order; an empty list means valid.
  */
-export function validate(schema: JSONSchemaProps | undefined, obj: unknown, oldObj?: unknown): FieldCause[] {
+export function validate(
+  rawSchema: JSONSchemaProps | undefined,
+  obj: unknown,
+  oldObj?: unknown,
+): FieldCause[] {
+  const schema = normalizeSchema(rawSchema);
   if (schema === undefined) return [];
   const causes = validateOpenApi(schema, obj);
   causes.push(...validateEmbeddedResources(schema, obj));
