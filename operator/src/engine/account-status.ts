@@ -24,7 +24,7 @@ export interface AccountStatusEntry {
   accountId?: string;
   state: AccountState;
   roles: string[];
-  /** The AccessGrants that gave the roles ("<grant>" names in the target's namespace). */
+  /** The AccessGrants that gave the roles, as "<namespace>/<name>". */
   grants: string[];
   lastSyncTime?: string;
   lastError?: string;
@@ -38,12 +38,15 @@ export function accountState(outcome: AccountOutcome): AccountState {
   return outcome.observed.enabled ? "Provisioned" : "Disabled";
 }
 
+/** `target` is "<namespace>/<name>"; grants are reported in the same namespace/name form. */
 export function accountStatusEntry(
   target: string,
   outcome: AccountOutcome,
   syncedAt: string,
 ): AccountStatusEntry {
-  const grants = [...new Set(Object.values(outcome.intent?.roles ?? {}).flat())].sort();
+  const namespace = target.split("/")[0] ?? "";
+  const grantNames = new Set(Object.values(outcome.intent?.roles ?? {}).flat());
+  const grants = [...grantNames].map((name) => `${namespace}/${name}`).sort();
   const entry: AccountStatusEntry = {
     target,
     state: accountState(outcome),

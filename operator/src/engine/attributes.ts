@@ -6,7 +6,7 @@ type UserField = keyof UserView["spec"];
 /**
  * Default attribute mapping per target type: target attribute name -> User spec field. A Target's
  * `attributeMapping` replaces these. Attribute names are the connector's own (LDAP attribute
- * types, SCIM paths with dots, nothing for PostgreSQL roles).
+ * types, the SCIM connector's attribute names, nothing for PostgreSQL roles).
  */
 export const DEFAULT_ATTRIBUTE_MAPPINGS: Record<TargetView["type"], Record<string, UserField>> = {
   ldap: {
@@ -30,13 +30,12 @@ export const DEFAULT_ATTRIBUTE_MAPPINGS: Record<TargetView["type"], Record<strin
   },
   scim: {
     displayName: "displayName",
-    "name.givenName": "givenName",
-    "name.familyName": "familyName",
+    givenName: "givenName",
+    familyName: "familyName",
     email: "email",
     employeeNumber: "employeeId",
     department: "department",
     title: "title",
-    manager: "manager",
   },
   postgres: {},
 };

@@ -34,8 +34,8 @@ export interface TargetDesiredState {
   nextTransition: number | undefined;
 }
 
-/** Grants on this target whose subjects include the user. */
-function selects(grant: GrantView, user: UserView): boolean {
+/** Whether a grant's subjects (explicit names or the label selector) include the user. */
+export function grantSelects(grant: GrantView, user: UserView): boolean {
   const { users, selector } = grant.spec.subjects;
   if (users?.includes(user.name)) return true;
   return selector !== undefined && matchesSelector(selector, user.labels);
@@ -61,7 +61,7 @@ export function desiredState(
     const roles: Record<string, string[]> = {};
     let granted = false;
     for (const grant of ownGrants) {
-      if (!selects(grant, user)) continue;
+      if (!grantSelects(grant, user)) continue;
       next = nextAfter(now, next, grantNextTransition(grant, now));
       if (grantPhase(grant, now) !== "Active") continue;
       granted = true;

@@ -79,7 +79,7 @@ describe("account state", () => {
       accountId: "uid=ann,ou=people",
       state: "Pending",
       roles: ["crm", "vpn"],
-      grants: ["sales", "staff"],
+      grants: ["it/sales", "it/staff"],
       lastSyncTime: "2026-06-01T12:00:00Z",
       lastError: "slow",
     });

@@ -23,8 +23,13 @@ export interface ExecutionReport {
 export interface ExecuteOptions {
   concurrency: number;
   signal?: AbortSignal;
-  /** Called after each attempted operation (audit log line, Event, metrics). */
-  onResult?: (operation: PlannedOperation, error: RosterError | undefined, durationMs: number) => void;
+  /** Called after each attempted operation (audit log line, Event, metrics); `id` is the account's id after it. */
+  onResult?: (
+    operation: PlannedOperation,
+    error: RosterError | undefined,
+    durationMs: number,
+    id: string | undefined,
+  ) => void;
   /** Waits for a rate-limit token before each operation, when the target is rate limited. */
   throttle?: () => Promise<void>;
 }
@@ -63,13 +68,13 @@ export async function executePlan(
       await options.throttle?.();
       const started = performance.now();
       try {
-        await connector.apply(operation.change);
+        const result = await connector.apply(operation.change);
         report.succeeded.push(operation);
-        options.onResult?.(operation, undefined, performance.now() - started);
+        options.onResult?.(operation, undefined, performance.now() - started, result.id);
       } catch (err) {
         const error = isRosterError(err) ? err : withContext(`${operation.change.op} failed`, err);
         report.failed.push({ operation, error });
-        options.onResult?.(operation, error, performance.now() - started);
+        options.onResult?.(operation, error, performance.now() - started, undefined);
         report.skipped.push(...group.slice(index + 1));
         return;
       }

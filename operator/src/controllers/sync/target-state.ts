@@ -1,0 +1,82 @@
+import type { AccountStatusEntry } from "../../engine/account-status.js";
+import type { ObservedAccount } from "../../engine/connector.js";
+
+/**
+ * What the sync knows about one target between reconciles, kept in memory by the leader:
+ * - `observed`: the target's accounts as last read (full sync) and updated by each change made;
+ * - `converged`: per username, the fingerprint of the intent last made true in the target, so a
+ *   reconcile only touches users whose intent changed (an event, a label move, a clock
+ *   transition) or whose last attempt failed;
+ * - `entries`: the status entries Users report (status.accounts[]), by username.
+ * Losing it (restart, new leader) only costs a full sync.
+ */
+export interface TargetState {
+  readonly key: string;
+  observed: Map<string, ObservedAccount>;
+  converged: Map<string, string>;
+  entries: Map<string, { user: string; entry: AccountStatusEntry }>;
+  /** When each pending revocation became due (ms), for the revocation latency metric. */
+  revocationDueAt: Map<string, number>;
+  lastFullSync: number | undefined;
+  /** The Target generation the last full sync ran for; a spec change forces a full sync. */
+  fullSyncGeneration: number | undefined;
+  orphans: string[];
+  held: number;
+  /** The release-held-changes annotation value already used to release a hold (each value releases once). */
+  usedReleaseToken: string | undefined;
+}
+
+export class ProvisioningState {
+  private readonly targets = new Map<string, TargetState>();
+  private readonly userChangedAt = new Map<string, number>();
+
+  /** Records when a change to a User was seen (the start of its revocation latency). */
+  noteUserChange(userName: string, at: number): void {
+    this.userChangedAt.set(userName, at);
+  }
+
+  lastUserChange(userName: string): number | undefined {
+    return this.userChangedAt.get(userName);
+  }
+
+  forTarget(key: string): TargetState {
+    let state = this.targets.get(key);
+    if (!state) {
+      state = {
+        key,
+        observed: new Map(),
+        converged: new Map(),
+        entries: new Map(),
+        revocationDueAt: new Map(),
+        lastFullSync: undefined,
+        fullSyncGeneration: undefined,
+        orphans: [],
+        held: 0,
+        usedReleaseToken: undefined,
+      };
+      this.targets.set(key, state);
+    }
+    return state;
+  }
+
+  /** Forgets a target (deleted); returns the Users that had entries for it. */
+  drop(key: string): string[] {
+    const state = this.targets.get(key);
+    this.targets.delete(key);
+    return state ? [...new Set([...state.entries.values()].map((e) => e.user))] : [];
+  }
+
+  /** Every target's status entry for a username, sorted by target. */
+  entriesFor(username: string): AccountStatusEntry[] {
+    const out: AccountStatusEntry[] = [];
+    for (const state of this.targets.values()) {
+      const found = state.entries.get(username);
+      if (found) out.push(found.entry);
+    }
+    return out.sort((a, b) => a.target.localeCompare(b.target));
+  }
+
+  targetKeys(): string[] {
+    return [...this.targets.keys()];
+  }
+}

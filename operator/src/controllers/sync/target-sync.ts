@@ -1,0 +1,386 @@
+import type { Logger } from "pino";
+import type { TargetStatus } from "../../api/index.js";
+import { Reason } from "../../api/index.js";
+import type { Connector, ObservedAccount } from "../../engine/connector.js";
+import { desiredState, type TargetDesiredState } from "../../engine/desired.js";
+import { isDestructive, massChangeGuard } from "../../engine/guard.js";
+import type { TargetView } from "../../engine/model.js";
+import { ownerMarker } from "../../engine/ownership.js";
+import { planTarget, type PlannedOperation, type TargetPlan } from "../../engine/plan.js";
+import { isRosterError, withContext, type RosterError } from "../../errors.js";
+import {
+  done,
+  requeueAfter,
+  resultFromError,
+  type Clock,
+  type KubeClient,
+  type KubeObject,
+  type ReconcileContext,
+  type ReconcileResult,
+  type StatusWriter,
+  type Store,
+} from "../../runtime/index.js";
+import type { ConnectorPool } from "../connector-pool.js";
+import type { RosterMetrics } from "../metrics.js";
+import { RELEASE_HELD_CHANGES_ANNOTATION } from "../resources.js";
+import { grantView, targetView, userView } from "../views.js";
+import { afterChange, usernameOf } from "./effects.js";
+import { executePlan, type ExecutionReport } from "./execute.js";
+import { recordOutcomes } from "./outcomes.js";
+import { ensurePasswordSecret } from "./passwords.js";
+import { changedUsernames, restrictTo } from "./scope.js";
+import { planStatus, targetStatus, type SyncVerdict } from "./target-status.js";
+import type { ProvisioningState, TargetState } from "./target-state.js";
+
+export interface TargetSyncDeps {
+  client: KubeClient;
+  targets: Store<KubeObject>;
+  users: Store<KubeObject>;
+  grants: Store<KubeObject>;
+  pool: ConnectorPool;
+  state: ProvisioningState;
+  statusWriter: StatusWriter;
+  clock: Clock;
+  metrics: RosterMetrics;
+  /** A User's status entries changed: rewrite its status. */
+  onUserChanged: (userName: string) => void;
+}
+
+/** Reads that observe one account at a time run this many at once. */
+const OBSERVE_CONCURRENCY = 8;
+
+/**
+ * Reconciles one Target (key "namespace/name"): observe → desired → plan → guard → execute →
+ * status. A full sync (first pass, period elapsed, spec changed, Observe/Plan mode) reads every
+ * account in bulk; otherwise only accounts whose intent changed are observed one by one, which is
+ * what makes a leaver's revocation fast. Nothing is ever pruned after a failed read.
+ */
+export class TargetSync {
+  constructor(private readonly deps: TargetSyncDeps) {}
+
+  readonly reconcile = async (key: string, ctx: ReconcileContext): Promise<ReconcileResult> => {
+    const obj = this.deps.targets.get(key);
+    if (!obj) return this.forget(key);
+    const target = targetView(obj);
+    const state = this.deps.state.forTarget(key);
+    const now = this.deps.clock.now();
+    let connector: Connector;
+    try {
+      connector = await this.deps.pool.connectorFor(key, obj);
+    } catch (err) {
+      return this.failed(obj, state, connectionVerdict(err), err, ctx);
+    }
+    const desired = this.desired(target, now);
+    const full = this.fullSyncDue(obj, target, state, now);
+    const usernames = full ? [...desired.accounts.keys()] : changedUsernames(desired, state);
+    if (!full && usernames.length === 0) return this.finish(obj, target, state, desired, undefined, ctx);
+    this.noteRevocationsDue(state, desired, usernames, now);
+    let observed: ObservedAccount[];
+    try {
+      observed = full
+        ? await this.readAll(connector, state, desired)
+        : await this.readSome(connector, state, usernames, desired);
+    } catch (err) {
+      return this.failed(obj, state, connectionVerdict(err), err, ctx);
+    }
+    const scoped = full ? desired : restrictTo(desired, usernames);
+    const plan = planTarget({ target, desired: scoped, observed, markerFor: this.markerFor, now });
+    if (full) {
+      state.orphans = plan.orphans;
+      state.lastFullSync = now;
+      state.fullSyncGeneration = obj.metadata?.generation;
+    }
+    const report = await this.run(obj, target, state, plan, connector, ctx);
+    const changedUsers = recordOutcomes({
+      state,
+      desired,
+      usernames,
+      plan,
+      notDone: [...report.failed.map((f) => f.operation), ...report.skipped, ...report.notRun],
+      failures: report.failed,
+      syncedAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    });
+    for (const user of new Set(changedUsers)) this.deps.onUserChanged(user);
+    return this.finish(obj, target, state, desired, report, ctx);
+  };
+
+  /** Remembers when each revocation became due, for roster_revocation_latency_seconds. */
+  private noteRevocationsDue(
+    state: TargetState,
+    desired: TargetDesiredState,
+    usernames: string[],
+    now: number,
+  ) {
+    for (const username of usernames) {
+      const intent = desired.accounts.get(username);
+      if (!intent || intent.enabled || state.revocationDueAt.has(username)) continue;
+      if (!state.observed.get(username)?.enabled) continue;
+      const due = intent.leftAt ?? this.deps.state.lastUserChange(intent.user) ?? now;
+      state.revocationDueAt.set(username, Math.min(due, now));
+    }
+  }
+
+  private readonly markerFor = (userName: string): string => {
+    const user = this.deps.users.get(userName);
+    return ownerMarker(user?.metadata?.uid ?? userName);
+  };
+
+  private desired(target: TargetView, now: number): TargetDesiredState {
+    const users = this.deps.users.list().map(userView);
+    const grants = this.deps.grants.byIndex("namespace", target.namespace).map(grantView);
+    return desiredState(target, users, grants, now);
+  }
+
+  private fullSyncDue(obj: KubeObject, target: TargetView, state: TargetState, now: number): boolean {
+    if (target.mode !== "Enforce") return true;
+    if (state.lastFullSync === undefined) return true;
+    if (state.fullSyncGeneration !== obj.metadata?.generation) return true;
+    return now - state.lastFullSync >= syncIntervalMs(obj);
+  }
+
+  private async readAll(
+    connector: Connector,
+    state: TargetState,
+    desired: TargetDesiredState,
+  ): Promise<ObservedAccount[]> {
+    const listed = await connector.list({ roles: desired.managedRoles });
+    state.observed = new Map(listed.map((account) => [account.username, account]));
+    return listed;
+  }
+
+  private async readSome(
+    connector: Connector,
+    state: TargetState,
+    usernames: string[],
+    desired: TargetDesiredState,
+  ): Promise<ObservedAccount[]> {
+    const out: ObservedAccount[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < usernames.length) {
+        const username = usernames[next++] as string;
+        const account = await connector.observe(username, { roles: desired.managedRoles });
+        if (account) {
+          state.observed.set(username, account);
+          out.push(account);
+        } else {
+          state.observed.delete(username);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(OBSERVE_CONCURRENCY, usernames.length) }, worker));
+    return out;
+  }
+
+  /** Applies the plan as the Target's mode and the mass-change guard allow. */
+  private async run(
+    obj: KubeObject,
+    target: TargetView,
+    state: TargetState,
+    plan: TargetPlan,
+    connector: Connector,
+    ctx: ReconcileContext,
+  ): Promise<ExecutionReport & { notRun: PlannedOperation[] }> {
+    const empty = { succeeded: [], failed: [], skipped: [] };
+    if (target.mode !== "Enforce") return { ...empty, notRun: plan.operations };
+    const releaseToken = obj.metadata?.annotations?.[RELEASE_HELD_CHANGES_ANNOTATION];
+    const released = releaseToken !== undefined && releaseToken !== state.usedReleaseToken;
+    const guard = massChangeGuard(plan.operations, state.observed.size, target, released);
+    if (released && guard.destructive > 0) state.usedReleaseToken = releaseToken;
+    const held = guard.held ? plan.operations.filter(isDestructive) : [];
+    state.held = held.length;
+    const runnable = guard.held ? plan.operations.filter((o) => !isDestructive(o)) : plan.operations;
+    if (guard.held) ctx.logger.warn({ destructive: guard.destructive, limit: guard.limit }, guard.message);
+    await this.attachPasswords(obj, target, runnable);
+    const report = await executePlan(connector, runnable, {
+      concurrency: concurrencyOf(obj),
+      signal: ctx.signal,
+      onResult: (operation, error, ms, id) =>
+        this.audit(target, state, { operation, error, ms, id }, ctx.logger),
+    });
+    return { ...report, notRun: held };
+  }
+
+  private async attachPasswords(obj: KubeObject, target: TargetView, ops: PlannedOperation[]): Promise<void> {
+    if (!target.generatePassword) return;
+    for (const operation of ops) {
+      if (operation.change.op !== "create") continue;
+      const password = await ensurePasswordSecret(this.deps.client, obj, operation.change.account.username);
+      operation.change.account.password = password;
+    }
+  }
+
+  /** One structured log line per operation (no values), metrics, and the sync's picture of the target. */
+  private audit(
+    target: TargetView,
+    state: TargetState,
+    outcome: {
+      operation: PlannedOperation;
+      error: RosterError | undefined;
+      ms: number;
+      id: string | undefined;
+    },
+    logger: Logger,
+  ): void {
+    const { operation, error, ms, id } = outcome;
+    const username = usernameOf(operation.change);
+    const targetKey = `${target.namespace}/${target.name}`;
+    const change = operation.change;
+    const attributes = change.op === "update" ? Object.keys(change.set) : undefined;
+    const roles = change.op === "addRoles" || change.op === "removeRoles" ? change.roles : undefined;
+    const result = error ? error.kind : "Success";
+    logger.info(
+      {
+        target: targetKey,
+        operation: change.op,
+        account: username,
+        attributes,
+        roles,
+        result,
+        ms: Math.round(ms),
+      },
+      error ? `operation failed: ${error.message}` : "operation applied",
+    );
+    this.deps.metrics.operation(targetKey, change.op, result);
+    if (error) return;
+    const after = afterChange(state.observed.get(username), change, id);
+    if (after) state.observed.set(username, after);
+    else state.observed.delete(username);
+    if (operation.revocation) this.deps.metrics.revoked(targetKey, state, username, this.deps.clock.now());
+  }
+
+  private async finish(
+    obj: KubeObject,
+    target: TargetView,
+    state: TargetState,
+    desired: TargetDesiredState,
+    report: (ExecutionReport & { notRun: PlannedOperation[] }) | undefined,
+    ctx: ReconcileContext,
+  ): Promise<ReconcileResult> {
+    const now = this.deps.clock.now();
+    const failure = report?.failed[0]?.error;
+    const verdict = syncVerdict(target, state, failure);
+    const planShown =
+      target.mode === "Plan"
+        ? planStatus(report?.notRun ?? [], now)
+        : state.held > 0
+          ? planStatus(report?.notRun ?? [], now)
+          : undefined;
+    await this.writeStatus(obj, state, verdict, planShown ?? previousPlan(obj, target, state));
+    this.deps.metrics.targetCounts(`${target.namespace}/${target.name}`, state);
+    const transient = report?.failed.find((f) => f.error.kind === "Transient");
+    if (transient) return resultFromError(transient.error);
+    if (report && report.failed.length > 0)
+      ctx.logger.warn({ failed: report.failed.length }, "some operations failed terminally");
+    const nextFull = (state.lastFullSync ?? now) + syncIntervalMs(obj) - now;
+    const nextClock = desired.nextTransition !== undefined ? desired.nextTransition - now : Infinity;
+    return requeueAfter(Math.max(0, Math.min(nextFull, nextClock)));
+  }
+
+  private async writeStatus(
+    obj: KubeObject,
+    state: TargetState,
+    verdict: SyncVerdict,
+    plan: TargetStatus["plan"] | undefined,
+  ): Promise<void> {
+    const status = targetStatus({
+      previous: obj.status as TargetStatus | undefined,
+      state,
+      verdict,
+      plan,
+      generation: obj.metadata?.generation,
+      now: this.deps.clock.now(),
+    });
+    await this.deps.statusWriter.write(obj, status as Record<string, unknown>);
+  }
+
+  private async failed(
+    obj: KubeObject,
+    state: TargetState,
+    connected: SyncVerdict["connected"],
+    err: unknown,
+    ctx: ReconcileContext,
+  ): Promise<ReconcileResult> {
+    const error = isRosterError(err) ? err : withContext("target unreachable", err);
+    const message = connected.ok ? error.message : connected.message;
+    const verdict: SyncVerdict = { connected, synced: { ok: false, reason: Reason.SyncFailed, message } };
+    await this.writeStatus(obj, state, verdict, (obj.status as TargetStatus | undefined)?.plan);
+    ctx.logger.debug({ reason: error.reason }, "target not reachable");
+    return resultFromError(error);
+  }
+
+  private async forget(key: string): Promise<ReconcileResult> {
+    for (const user of this.deps.state.drop(key)) this.deps.onUserChanged(user);
+    await this.deps.pool.release(key);
+    return done;
+  }
+}
+
+function connectionVerdict(err: unknown): SyncVerdict["connected"] {
+  const error = isRosterError(err) ? err : withContext("connecting failed", err);
+  const reason =
+    error.reason === "InvalidCredentials" ? Reason.AuthenticationFailed : Reason.ConnectionFailed;
+  return {
+    ok: false,
+    reason: error.reason === "SecretNotFound" ? Reason.SecretNotFound : reason,
+    message: error.message,
+  };
+}
+
+function syncVerdict(target: TargetView, state: TargetState, failure: RosterError | undefined): SyncVerdict {
+  const connected = { ok: true as const };
+  if (state.held > 0) {
+    return {
+      connected,
+      synced: {
+        ok: false,
+        reason: Reason.SafetyLimitExceeded,
+        message: `${state.held} disables or deletes are held back by the safety limits; annotate the Target with ${RELEASE_HELD_CHANGES_ANNOTATION} to release them.`,
+      },
+    };
+  }
+  if (failure)
+    return { connected, synced: { ok: false, reason: Reason.SyncFailed, message: failure.message } };
+  if (target.mode === "Plan") {
+    return {
+      connected,
+      synced: {
+        ok: true,
+        reason: Reason.PlanReady,
+        message: "Plan mode: the plan is in status.plan; nothing was changed.",
+      },
+    };
+  }
+  if (target.mode === "Observe") {
+    return {
+      connected,
+      synced: {
+        ok: true,
+        reason: Reason.Observing,
+        message: "Observe mode: drift and orphans are reported; nothing was changed.",
+      },
+    };
+  }
+  return {
+    connected,
+    synced: { ok: true, reason: Reason.SyncSucceeded, message: "The target matches the desired state." },
+  };
+}
+
+function previousPlan(
+  obj: KubeObject,
+  target: TargetView,
+  state: TargetState,
+): TargetStatus["plan"] | undefined {
+  if (target.mode !== "Plan" && state.held === 0) return undefined;
+  return (obj.status as TargetStatus | undefined)?.plan;
+}
+
+function syncIntervalMs(obj: KubeObject): number {
+  const seconds = (obj.spec as { syncIntervalSeconds?: number } | undefined)?.syncIntervalSeconds ?? 300;
+  return seconds * 1000;
+}
+
+function concurrencyOf(obj: KubeObject): number {
+  return (obj.spec as { concurrency?: number } | undefined)?.concurrency ?? 4;
+}

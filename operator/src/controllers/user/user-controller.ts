@@ -1,0 +1,119 @@
+import { ConditionType, Reason, type UserStatus } from "../../api/index.js";
+import { userConditions, type AccountStatusEntry } from "../../engine/account-status.js";
+import {
+  done,
+  hasFinalizer,
+  requeueAfter,
+  setCondition,
+  type Clock,
+  type Condition,
+  type FinalizerHelper,
+  type KubeObject,
+  type ReconcileResult,
+  type StatusWriter,
+  type Store,
+} from "../../runtime/index.js";
+import { ABANDON_ANNOTATION, USER_FINALIZER } from "../resources.js";
+import type { ProvisioningState } from "../sync/target-state.js";
+import { userView } from "../views.js";
+
+export interface UserControllerDeps {
+  users: Store<KubeObject>;
+  targets: Store<KubeObject>;
+  state: ProvisioningState;
+  statusWriter: StatusWriter;
+  finalizers: FinalizerHelper;
+  clock: Clock;
+}
+
+/** How often a User being deleted is checked again while targets still have to revoke. */
+const DELETION_RECHECK_MS = 30_000;
+
+/**
+ * Reconciles a User's finalizer and status (key: the User's name). The accounts themselves are
+ * the target syncs' job; this controller reports them (status.accounts[] and Ready / Reconciling
+ * / Stalled) and holds a deleted User until every Target has applied its leavePolicy — or the
+ * Target is gone, or released with the roster.dev/released annotation — so deletion never wedges.
+ */
+export class UserController {
+  constructor(private readonly deps: UserControllerDeps) {}
+
+  readonly reconcile = async (key: string): Promise<ReconcileResult> => {
+    const obj = this.deps.users.get(key);
+    if (!obj) return done;
+    const user = userView(obj);
+    if (user.deleting) return this.finalize(obj, user.spec.username);
+    if (!hasFinalizer(obj, USER_FINALIZER)) {
+      await this.deps.finalizers.add(obj);
+      return done;
+    }
+    await this.writeStatus(obj, this.deps.state.entriesFor(user.spec.username));
+    return done;
+  };
+
+  private async finalize(obj: KubeObject, username: string): Promise<ReconcileResult> {
+    if (!hasFinalizer(obj, USER_FINALIZER)) return done;
+    const entries = this.deps.state.entriesFor(username);
+    const outstanding = entries.filter((entry) => !this.settled(entry));
+    if (outstanding.length === 0) {
+      await this.deps.finalizers.remove(obj);
+      return done;
+    }
+    await this.writeStatus(obj, entries);
+    return requeueAfter(DELETION_RECHECK_MS);
+  }
+
+  /** An account no longer holds the User's deletion: revoked, not Roster's, retained, or its Target released. */
+  private settled(entry: AccountStatusEntry): boolean {
+    if (entry.state === "Disabled" || entry.state === "Deleted" || entry.state === "Conflict") return true;
+    const target = this.deps.targets.get(entry.target);
+    if (!target) return true;
+    if (target.metadata?.annotations?.[ABANDON_ANNOTATION] !== undefined) return true;
+    const leavePolicy = (target.spec as { leavePolicy?: { type?: string } } | undefined)?.leavePolicy?.type;
+    return leavePolicy === "Retain" && entry.state === "Provisioned";
+  }
+
+  private async writeStatus(obj: KubeObject, accounts: AccountStatusEntry[]): Promise<void> {
+    const previous = obj.status as UserStatus | undefined;
+    const generation = obj.metadata?.generation;
+    const at = {
+      now: this.deps.clock.now(),
+      ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    };
+    let conditions = (previous?.conditions ?? []) as Condition[];
+    for (const spec of this.summary(obj, accounts)) conditions = setCondition(conditions, spec, at);
+    const status: UserStatus = { conditions, accounts };
+    if (generation !== undefined) status.observedGeneration = generation;
+    await this.deps.statusWriter.write(obj, status as Record<string, unknown>);
+  }
+
+  /** Conditions from the accounts, while deleting or before every Target's first sync. */
+  private summary(obj: KubeObject, accounts: AccountStatusEntry[]) {
+    const unsynced = this.deps.targets
+      .list()
+      .filter(
+        (t) =>
+          this.deps.state.forTarget(`${t.metadata?.namespace}/${t.metadata?.name}`).lastFullSync ===
+          undefined,
+      );
+    const conditions = userConditions(accounts);
+    const reconciling = (reason: string, message: string) =>
+      conditions.map((c) => ({
+        ...c,
+        status: (c.type === ConditionType.Reconciling ? "True" : "False") as "True" | "False",
+        reason,
+        message,
+      }));
+    if (obj.metadata?.deletionTimestamp) {
+      return reconciling(
+        Reason.Deleting,
+        "Waiting for every Target to apply its leavePolicy before the User is removed.",
+      );
+    }
+    if (unsynced.length > 0 && !conditions.some((c) => c.type === "Stalled" && c.status === "True")) {
+      const names = unsynced.map((t) => `${t.metadata?.namespace}/${t.metadata?.name}`).join(", ");
+      return reconciling(Reason.Progressing, `Waiting for the first sync of ${names}.`);
+    }
+    return conditions;
+  }
+}

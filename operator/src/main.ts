@@ -1,0 +1,240 @@
+/**
+ * Roster's composition root: the only place that builds and connects the pieces. `startOperator`
+ * runs the operator in-process (tests, the playground); run as a program it parses configuration
+ * (flags > ROSTER_* environment > --config YAML > defaults), serves probes and metrics, and stops
+ * gracefully on SIGTERM.
+ */
+import { hostname } from "node:os";
+import { pathToFileURL } from "node:url";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import { z } from "zod";
+import { ConnectorPool } from "./controllers/connector-pool.js";
+import { connectorBuilder, connectorFingerprint } from "./controllers/connectors/factory.js";
+import { GrantController } from "./controllers/grant/grant-controller.js";
+import { RosterMetrics } from "./controllers/metrics.js";
+import { ACCESS_GRANTS, TARGETS, USERS, USER_FINALIZER } from "./controllers/resources.js";
+import { TargetSync } from "./controllers/sync/target-sync.js";
+import { ProvisioningState } from "./controllers/sync/target-state.js";
+import { UserController } from "./controllers/user/user-controller.js";
+import {
+  Controller,
+  FinalizerHelper,
+  Informer,
+  KubeClient,
+  LeaderElectionConfig,
+  Manager,
+  RuntimeConfig,
+  RuntimeMetrics,
+  StatusWriter,
+  byField,
+  createLogger,
+  flagInt,
+  installShutdown,
+  loadConfig,
+  loadKubeConfig,
+  objectKey,
+  realClock,
+  startProbeServer,
+  type KubeObject,
+  type Reconciler,
+} from "./runtime/index.js";
+
+export const OperatorConfig = RuntimeConfig.extend({
+  /** Workers of the target sync controller: Targets reconciled at once. */
+  targetWorkers: flagInt(z.number().int().min(1).max(64)).default(4),
+  /** Workers of the User and AccessGrant status controllers. */
+  statusWorkers: flagInt(z.number().int().min(1).max(64)).default(4),
+  leaderElection: LeaderElectionConfig.extend({
+    namespace: z.string().min(1).default("roster-system"),
+    leaseName: z.string().min(1).default("roster-operator"),
+  }).default(LeaderElectionConfig.parse({ namespace: "roster-system", leaseName: "roster-operator" })),
+});
+export type OperatorConfig = z.infer<typeof OperatorConfig>;
+
+export interface RunningOperator {
+  readonly state: ProvisioningState;
+  readonly registry: Registry;
+  readonly manager: Manager;
+  readonly httpPort: number;
+  stop(): Promise<void>;
+}
+
+/** Lanes: revocations (and every change to a User or grant) before periodic full syncs. */
+const LANES = ["revocation", "sync"] as const;
+
+export async function startOperator(
+  config: OperatorConfig,
+  options: { kubeConfig?: KubeConfig; logger?: Logger } = {},
+): Promise<RunningOperator> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, base: { component: "roster" } });
+  const client = new KubeClient(options.kubeConfig ?? loadKubeConfig(config.kubeconfig));
+  const registry = new Registry();
+  const runtimeMetrics = new RuntimeMetrics(registry, realClock);
+  const metrics = new RosterMetrics(registry);
+  const state = new ProvisioningState();
+
+  const informer = (type: typeof USERS, indexers = {}) =>
+    new Informer<KubeObject>({ client, type, logger, indexers });
+  const users = informer(USERS);
+  const grants = informer(ACCESS_GRANTS, { namespace: byField((o) => o.metadata?.namespace) });
+  const targets = informer(TARGETS);
+
+  const controller = (name: string, reconcile: Reconciler, workers: number) =>
+    new Controller({
+      name,
+      reconcile,
+      logger,
+      workers,
+      metrics: runtimeMetrics,
+      queue: { lanes: LANES, defaultLane: "sync" },
+    });
+
+  const userController = new UserController({
+    users: users.store,
+    targets: targets.store,
+    state,
+    statusWriter: new StatusWriter(client, USERS),
+    finalizers: new FinalizerHelper(client, USERS, USER_FINALIZER),
+    clock: realClock,
+  });
+  const userCtl = controller("user", userController.reconcile, config.statusWorkers);
+  const grantCtl = controller(
+    "accessgrant",
+    new GrantController({
+      grants: grants.store,
+      targets: targets.store,
+      users: users.store,
+      statusWriter: new StatusWriter(client, ACCESS_GRANTS),
+      clock: realClock,
+    }).reconcile,
+    config.statusWorkers,
+  );
+  const pool = new ConnectorPool(
+    connectorBuilder(client, logger),
+    connectorFingerprint(client, realClock.now),
+  );
+  const targetSync = new TargetSync({
+    client,
+    targets: targets.store,
+    users: users.store,
+    grants: grants.store,
+    pool,
+    state,
+    statusWriter: new StatusWriter(client, TARGETS),
+    clock: realClock,
+    metrics,
+    onUserChanged: (name) => userCtl.enqueue(name, "revocation"),
+  });
+  const targetCtl = controller("target", targetSync.reconcile, config.targetWorkers);
+
+  wireEvents({ users, grants, targets, userCtl, grantCtl, targetCtl, state });
+
+  const manager = new Manager({
+    logger,
+    ...(config.leaderElection.enabled
+      ? {
+          leaderElection: {
+            client,
+            namespace: config.leaderElection.namespace,
+            leaseName: config.leaderElection.leaseName,
+            identity:
+              config.leaderElection.identity ?? `${hostname()}-${Math.random().toString(36).slice(2, 8)}`,
+            leaseDurationMs: config.leaderElection.leaseDurationMs,
+            renewDeadlineMs: config.leaderElection.renewDeadlineMs,
+            retryPeriodMs: config.leaderElection.retryPeriodMs,
+          },
+        }
+      : {}),
+  });
+  for (const inf of [users, grants, targets]) manager.addInformer(inf);
+  for (const ctl of [targetCtl, userCtl, grantCtl]) manager.addController(ctl);
+  const probes = await startProbeServer({
+    port: config.httpPort,
+    host: config.httpHost,
+    registry,
+    logger,
+    readyChecks: manager.readyChecks(),
+  });
+  await manager.start();
+  return {
+    state,
+    registry,
+    manager,
+    httpPort: probes.port,
+    async stop() {
+      await manager.stop();
+      await pool.closeAll();
+      await probes.close();
+    },
+  };
+}
+
+/** Event handlers only enqueue keys. Any change to a User or grant may change every Target's desired state. */
+function wireEvents(args: {
+  users: Informer<KubeObject>;
+  grants: Informer<KubeObject>;
+  targets: Informer<KubeObject>;
+  userCtl: Controller;
+  grantCtl: Controller;
+  targetCtl: Controller;
+  state: ProvisioningState;
+}): void {
+  const { users, grants, targets, userCtl, grantCtl, targetCtl, state } = args;
+  const allTargets = () => targets.store.keys().forEach((key) => targetCtl.enqueue(key, "revocation"));
+  const allGrants = () => grants.store.keys().forEach((key) => grantCtl.enqueue(key));
+  const onUser = (obj: KubeObject) => {
+    state.noteUserChange(obj.metadata?.name ?? "", Date.now());
+    userCtl.enqueue(objectKey(obj));
+    allTargets();
+    allGrants();
+  };
+  users.addEventHandler({ onAdd: onUser, onUpdate: (_old, obj) => onUser(obj), onDelete: onUser });
+  const onGrant = (obj: KubeObject) => {
+    grantCtl.enqueue(objectKey(obj));
+    const target = (obj.spec as { target?: string } | undefined)?.target;
+    if (target) targetCtl.enqueue(`${obj.metadata?.namespace}/${target}`, "revocation");
+  };
+  grants.addEventHandler({
+    onAdd: onGrant,
+    onUpdate: (old, obj) => (onGrant(old), onGrant(obj)),
+    onDelete: onGrant,
+  });
+  const onTarget = (obj: KubeObject) => {
+    targetCtl.enqueue(objectKey(obj), "sync");
+    allGrants();
+  };
+  targets.addEventHandler({ onAdd: onTarget, onUpdate: (_old, obj) => onTarget(obj), onDelete: onTarget });
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger({ base: { component: "roster" } });
+  let config: OperatorConfig;
+  try {
+    config = loadConfig(OperatorConfig, {
+      argv: process.argv.slice(2),
+      env: process.env,
+      envPrefix: "ROSTER_",
+    });
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  logger.level = config.logLevel;
+  const operator = await startOperator(config, { logger });
+  logger.info({ httpPort: operator.httpPort }, "roster operator started");
+  const shutdown = installShutdown({
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    steps: [{ name: "operator", run: () => operator.stop() }],
+  });
+  void operator.manager.leadershipLost().then(() => shutdown.trigger("lost leadership"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
