@@ -28,6 +28,10 @@ export interface SlapdServer {
   pause(): Promise<void>;
   /** Starts a paused slapd again on the same port and waits until it answers. */
   resume(): Promise<void>;
+  /** Suspends the slapd process (SIGSTOP): connections stay open but nothing answers. */
+  freeze(): void;
+  /** Lets a frozen slapd run again (SIGCONT). */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -132,6 +136,7 @@ export async function startSlapd(options: { baseDN?: string } = {}): Promise<Sla
     const proc = child;
     child = undefined;
     if (!proc || proc.exitCode !== null) return;
+    proc.kill("SIGCONT");
     const exited = new Promise((resolve) => proc.once("exit", resolve));
     proc.kill("SIGTERM");
     await exited;
@@ -148,6 +153,8 @@ export async function startSlapd(options: { baseDN?: string } = {}): Promise<Sla
     adminPassword,
     pause: halt,
     resume: start,
+    freeze: () => child?.kill("SIGSTOP"),
+    thaw: () => child?.kill("SIGCONT"),
     async stop() {
       await halt();
       await rm(dir, { recursive: true, force: true });

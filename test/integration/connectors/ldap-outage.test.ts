@@ -70,3 +70,40 @@ it("fails transiently while slapd is down and completes the batch after it is ba
   const listed = await connector.list({ roles: [] });
   expect(listed.filter((acc) => acc.owner === MARKER)).toHaveLength(usernames.length);
 });
+
+it("reconnects and binds again after slapd restarted while the connection was idle", async () => {
+  const username = "idle-reconnect";
+  await connector.apply({
+    op: "create",
+    account: { username, ownerMarker: MARKER, enabled: true, attributes: { sn: "before" }, roles: [] },
+  });
+  await server.pause();
+  await server.resume();
+  // A write needs the administrator's bind: an anonymous reconnect would be refused.
+  await connector.apply({ op: "update", username, set: { sn: "after" } });
+  expect((await connector.observe(username))?.attributes.sn).toBe("after");
+});
+
+it("times out transiently while slapd hangs, and works once it answers again", async () => {
+  const hanging = createLdapConnector({
+    url: server.url,
+    bindDN: server.adminDN,
+    bindPassword: server.adminPassword,
+    usersBaseDN: server.peopleDN,
+    groupsBaseDN: server.groupsDN,
+    timeoutMs: 1_000,
+  });
+  try {
+    await hanging.check();
+    await hanging.observe("outage-0");
+    server.freeze();
+    try {
+      await expect(hanging.observe("outage-0")).rejects.toBeInstanceOf(TransientError);
+    } finally {
+      server.thaw();
+    }
+    await expect(hanging.observe("outage-0")).resolves.toMatchObject({ username: "outage-0", owner: MARKER });
+  } finally {
+    await hanging.close();
+  }
+});
