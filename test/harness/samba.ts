@@ -23,6 +23,8 @@ export interface SambaDc {
   stop(): Promise<void>;
 }
 
+const SAMBA = process.env.SAMBA_BIN ?? "/usr/sbin/samba";
+const SAMBA_TOOL = process.env.SAMBA_TOOL_BIN ?? "/usr/bin/samba-tool";
 const LOCK_FILE = join(tmpdir(), "roster-samba-dc.lock");
 const REALM = "ROSTER.TEST";
 const BASE_DN = "DC=roster,DC=test";
@@ -82,7 +84,7 @@ async function run(cmd: string, args: string[]): Promise<void> {
 
 async function provision(dir: string, adminPassword: string): Promise<string> {
   const option = (setting: string) => `--option=${setting}`;
-  await run("samba-tool", [
+  await run(SAMBA_TOOL, [
     "domain",
     "provision",
     `--targetdir=${dir}`,
@@ -144,7 +146,7 @@ export async function startSambaDc(): Promise<SambaDc> {
     const adminDN = `CN=Administrator,CN=Users,${BASE_DN}`;
     const conf = await provision(dir, adminPassword);
     let log = "";
-    const proc = spawn("samba", ["-s", conf, "-i", "-M", "single"], {
+    const proc = spawn(SAMBA, ["-s", conf, "-i", "-M", "single"], {
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
