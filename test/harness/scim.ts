@@ -102,14 +102,23 @@ export async function startBetterAuthScim(): Promise<ScimPeer> {
   }
 }
 
-/**
- * scimmy 1.3.5 + scimmy-routers 1.3.2 (Express), in-memory, with ETags; `patch: false` makes it
- * advertise no PATCH support (a PUT-only provider).
- */
-export async function startScimmyServer(options: { patch?: boolean } = {}): Promise<ScimPeer> {
+export interface ScimmyOptions {
+  /** false: advertise no PATCH support (a PUT-only provider). */
+  patch?: boolean;
+  /** Serve an OAuth 2.0 client-credentials token endpoint at <origin>/oauth/token for this client. */
+  oauthClient?: { id: string; secret: string; ttlSeconds?: number };
+}
+
+/** scimmy 1.3.5 + scimmy-routers 1.3.2 (Express 4), in-memory, with ETags. */
+export async function startScimmyServer(options: ScimmyOptions = {}): Promise<ScimPeer> {
   const token = newToken();
   const port = await freePort();
-  const args = ["--port", String(port), "--token", token, ...(options.patch === false ? ["--no-patch"] : [])];
+  const args = ["--port", String(port), "--token", token];
+  if (options.patch === false) args.push("--no-patch");
+  if (options.oauthClient) {
+    const { id, secret, ttlSeconds = 3600 } = options.oauthClient;
+    args.push("--oauth-client", `${id}:${secret}`, "--oauth-ttl", String(ttlSeconds));
+  }
   const { child, url } = await spawnPeer("scimmy-server.mjs", args);
   return peer("scimmy", url, token, () => stopChild(child));
 }

@@ -6,12 +6,16 @@
 //
 // --no-patch advertises `patch.supported: false` in the ServiceProviderConfig (a provider that
 // only takes full PUTs).
+// --oauth-client ID:SECRET also serves an OAuth 2.0 client-credentials token endpoint at
+// /oauth/token (client authentication by HTTP Basic, RFC 6749 §2.3.1) whose access tokens, valid
+// --oauth-ttl seconds (default 3600), are accepted like the static token.
 // Prints one line `READY <baseURL>` on stdout when it accepts requests. The store enforces what a
 // real application would: unique userName / displayName (409 uniqueness), and resource versions
 // (meta.version, If-Match on PUT / PATCH / DELETE answered with 412 on mismatch), so the
 // ServiceProviderConfig advertises etag support.
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import express from "express";
 import SCIMMY from "scimmy";
@@ -22,6 +26,8 @@ const { values } = parseArgs({
     port: { type: "string" },
     token: { type: "string" },
     "no-patch": { type: "boolean", default: false },
+    "oauth-client": { type: "string" },
+    "oauth-ttl": { type: "string", default: "3600" },
   },
 });
 if (!values.port || !values.token) {
@@ -130,15 +136,39 @@ SCIMMY.Resources.declare(SCIMMY.Resources.Group)
   .egress((resource) => groups.egress(resource))
   .degress((resource, ctx) => groups.degress(resource, ctx));
 
+/** Access tokens issued by the token endpoint: token -> expiry (ms since epoch). */
+const issued = new Map();
+
+/** OAuth 2.0 client credentials grant (RFC 6749 §4.4) for the one configured client. */
+function tokenEndpoint(request, response) {
+  const [scheme, encoded] = (request.header("Authorization") ?? "").split(" ");
+  const credentials = scheme === "Basic" ? Buffer.from(encoded ?? "", "base64").toString() : "";
+  const [id, secret] = credentials.split(":").map((part) => decodeURIComponent(part ?? ""));
+  if (!values["oauth-client"] || `${id}:${secret}` !== values["oauth-client"])
+    return response.status(401).json({ error: "invalid_client" });
+  if (request.body?.grant_type !== "client_credentials")
+    return response.status(400).json({ error: "unsupported_grant_type" });
+  const ttl = Number(values["oauth-ttl"]);
+  const accessToken = `at-${randomUUID()}`;
+  issued.set(accessToken, Date.now() + ttl * 1000);
+  response.json({ access_token: accessToken, token_type: "Bearer", expires_in: ttl });
+}
+
+function authenticated(header) {
+  if (header === `Bearer ${values.token}`) return true;
+  const expiry = issued.get(header?.replace(/^Bearer /, ""));
+  return expiry !== undefined && Date.now() < expiry;
+}
+
 const app = express();
 app.set("etag", false);
+app.post("/oauth/token", express.urlencoded({ extended: false }), tokenEndpoint);
 app.use(
   "/scim/v2",
   new SCIMMYRouters({
     type: "bearer",
     handler: (request) => {
-      if (request.header("Authorization") !== `Bearer ${values.token}`)
-        throw new Error("Invalid bearer token");
+      if (!authenticated(request.header("Authorization"))) throw new Error("Invalid bearer token");
       return "roster";
     },
     context: (request) => ({ ifMatch: request.header("If-Match") }),
