@@ -1,7 +1,8 @@
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
+import { FakeClock } from "../../../operator/src/runtime/fake-clock.js";
 import { EVENTS, EventRecorder } from "../../../operator/src/runtime/events/event-recorder.js";
 import type { KubeObject } from "../../../operator/src/runtime/kube/resource.js";
-import { CONFIGMAPS, CountingClient, configMap, quietLogger } from "./fixtures.js";
+import { CONFIGMAPS, CountingClient, configMap, quietLogger, waitFor } from "./fixtures.js";
 
 interface EventObject extends KubeObject {
   reason?: string;
@@ -52,5 +53,37 @@ describe("EventRecorder against the local API server", () => {
     expect(flapping.series?.lastObservedTime).toMatch(/\.\d{6}Z$/);
     expect(flapping.type).toBe("Warning");
     expect(mine.find((e) => e.reason === "Synced")?.series).toBeUndefined();
+  });
+
+  const eventsAbout = async (uid: string | undefined): Promise<EventObject[]> =>
+    (await client.list<EventObject>(EVENTS, { namespace: "default" })).items.filter(
+      (e) => e.regarding?.uid === uid,
+    );
+
+  it("sends buffered repeats after the flush interval and starts a new Event after the window", async () => {
+    const clock = new FakeClock(Date.now());
+    const subject = await client.create(CONFIGMAPS, configMap("default", "windowed"));
+    const recorder = new EventRecorder({
+      client,
+      clock,
+      logger: quietLogger(),
+      reportingController: "runtime.test/controller",
+      reportingInstance: "test-0",
+      windowMs: 600_000,
+      flushIntervalMs: 30_000,
+    });
+    const failure = { type: "Warning" as const, reason: "SyncFailed", action: "Sync", note: "Timed out." };
+    for (let i = 0; i < 10; i++) await recorder.record(subject, failure);
+    await clock.advance(30_000);
+    await waitFor(
+      "the buffered count to reach the API",
+      async () => (await eventsAbout(subject.metadata?.uid))[0]?.series?.count === 10,
+    );
+
+    await clock.advance(600_000);
+    await recorder.record(subject, failure);
+    const events = await eventsAbout(subject.metadata?.uid);
+    expect(events).toHaveLength(2);
+    expect(events.map((e) => e.series?.count ?? 1).sort()).toEqual([1, 10]);
   });
 });
