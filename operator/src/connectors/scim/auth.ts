@@ -10,8 +10,11 @@ import type { ScimAuth } from "./config.js";
 export interface TokenSource {
   /** The Authorization header value. */
   authorization(signal?: AbortSignal): Promise<string>;
-  /** Forgets a cached access token (after a 401), so the next call fetches a fresh one. */
-  invalidate(): void;
+  /**
+   * Forgets a cached access token (after a 401) so the next call fetches a fresh one; returns
+   * whether that can help (false for a static token).
+   */
+  invalidate(): boolean;
   /** Every secret value currently in use, for redaction. */
   secrets(): string[];
 }
@@ -20,7 +23,7 @@ export function tokenSource(auth: ScimAuth, fetchImpl: typeof fetch, timeoutMs: 
   if (auth.type === "bearer") {
     return {
       authorization: () => Promise.resolve(`Bearer ${auth.token}`),
-      invalidate: () => undefined,
+      invalidate: () => false,
       secrets: () => [auth.token],
     };
   }
@@ -43,8 +46,9 @@ class ClientCredentials implements TokenSource {
     return `Bearer ${await this.pending}`;
   }
 
-  invalidate(): void {
+  invalidate(): boolean {
     this.cached = undefined;
+    return true;
   }
 
   secrets(): string[] {

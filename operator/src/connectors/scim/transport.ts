@@ -69,10 +69,9 @@ export class ScimTransport {
     for (let attempt = 1; ; attempt += 1) {
       const outcome = await this.slots.run(() => this.attempt(method, path, request));
       if (!("error" in outcome)) return outcome;
-      if (outcome.error.reason === "Unauthorized" && !reauthenticated) {
-        // An expired OAuth2 access token: fetch a new one once (a static token fails again).
+      if (outcome.error.reason === "Unauthorized" && !reauthenticated && this.tokens.invalidate()) {
+        // An access token the provider no longer accepts: fetch a new one, once.
         reauthenticated = true;
-        this.tokens.invalidate();
         attempt -= 1;
         continue;
       }

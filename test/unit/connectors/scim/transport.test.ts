@@ -107,6 +107,12 @@ describe("SCIM transport", () => {
     expect(err).toMatchObject({ reason });
   });
 
+  it("does not repeat a request refused with 401 when the token is static", async () => {
+    const { transport, calls } = harness(() => json(401, { detail: "nope" }));
+    await expect(transport.request("GET", "/Users")).rejects.toMatchObject({ reason: "Unauthorized" });
+    expect(calls).toHaveLength(1);
+  });
+
   it("reads a 400 with scimType uniqueness as a uniqueness conflict", async () => {
     const { transport } = harness(() => json(400, { detail: "taken", scimType: "uniqueness" }));
     const err = await failure(transport.request("POST", "/Users", { body: {} }));
