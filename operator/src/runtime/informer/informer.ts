@@ -146,7 +146,8 @@ export class Informer<T extends KubeObject> {
 
   private async relist(): Promise<void> {
     const { client, type, namespace, labelSelector, fieldSelector } = this.options;
-    const list = await client.list<T>(type, { namespace, labelSelector, fieldSelector });
+    const signal = this.stopSignal.signal;
+    const list = await client.list<T>(type, { namespace, labelSelector, fieldSelector, signal });
     const changes = this.store.replaceAll(list.items.map((obj) => stripManagedFields(obj)));
     this.resourceVersion = list.resourceVersion;
     this.logger.debug({ count: list.items.length, resourceVersion: list.resourceVersion }, "listed");

@@ -42,6 +42,7 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Page size; the client follows `continue` tokens until the list is complete. */
   pageSize?: number;
+  signal?: AbortSignal;
 }
 
 export interface ListResult<T> {
