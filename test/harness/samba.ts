@@ -3,8 +3,10 @@
  * provision` into a temp dir (realm ROSTER.TEST, no DNS, loopback only, every state / lock / pid /
  * log directory inside the temp dir so a system Samba is never touched), then `samba -i -M single`
  * serving only LDAP. Samba listens on the fixed ports 389 / 636 of 127.0.0.1, so only one DC can
- * run on a machine at a time: a second start (in this process or another) is refused with a clear
- * message. Provisioning and start take 10-20 s: share one DC per test file.
+ * run on a machine at a time: a second start in the same process is refused with a clear message;
+ * a start from another process (a parallel test run) waits for the first DC to stop (up to
+ * SAMBA_LOCK_WAIT_MS, default 2 minutes), then is refused. Provisioning and start take 10-20 s:
+ * share one DC per test file.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, open, readFile, rm, unlink } from "node:fs/promises";
@@ -49,27 +51,45 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Takes the machine-wide DC lock, clearing a stale one left by a dead process. */
-async function acquireLock(): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const handle = await open(LOCK_FILE, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const holder = Number(await readFile(LOCK_FILE, "utf8").catch(() => "0"));
-      if (holder && processAlive(holder)) {
-        throw new Error(
-          `a Samba AD DC is already running for process ${holder} (lock ${LOCK_FILE}); ` +
-            "Samba serves the fixed ports 389/636, so only one DC can run at a time: share one DC per test file",
-        );
-      }
-      await unlink(LOCK_FILE).catch(() => undefined);
-    }
+/** How long a start waits for a DC of another process (another test run) to finish. */
+const OTHER_PROCESS_WAIT_MS = Number(process.env.SAMBA_LOCK_WAIT_MS ?? 120_000);
+
+function refusal(holder: number, detail: string): Error {
+  return new Error(
+    `a Samba AD DC is already running for process ${holder} (lock ${LOCK_FILE})${detail}; ` +
+      "Samba serves the fixed ports 389/636, so only one DC can run at a time: share one DC per test file",
+  );
+}
+
+/** Tries once to create the lock; returns the live holder's pid when someone else holds it. */
+async function tryLock(): Promise<number | undefined> {
+  try {
+    const handle = await open(LOCK_FILE, "wx");
+    await handle.writeFile(String(process.pid));
+    await handle.close();
+    return undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
-  throw new Error(`could not take the Samba DC lock ${LOCK_FILE}`);
+  const holder = Number(await readFile(LOCK_FILE, "utf8").catch(() => "0"));
+  if (holder && processAlive(holder)) return holder;
+  await unlink(LOCK_FILE).catch(() => undefined); // stale: its process is gone
+  return tryLock();
+}
+
+/**
+ * Takes the machine-wide DC lock. A second DC in the same process is refused at once; a DC of
+ * another process (a parallel test run on a shared machine) is waited for, then refused.
+ */
+async function acquireLock(): Promise<void> {
+  const deadline = Date.now() + OTHER_PROCESS_WAIT_MS;
+  for (;;) {
+    const holder = await tryLock();
+    if (holder === undefined) return;
+    if (holder === process.pid) throw refusal(holder, " in this process");
+    if (Date.now() > deadline) throw refusal(holder, ` (waited ${OTHER_PROCESS_WAIT_MS} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 async function run(cmd: string, args: string[]): Promise<void> {

@@ -44,7 +44,7 @@ beforeAll(async () => {
     await admin.add(groupsDN, { objectClass: "organizationalUnit", ou: "groups" });
     for (const role of ROLES) await addGroup(admin, role);
   });
-}, 180_000);
+}, 240_000);
 afterAll(async () => dc?.stop());
 
 function config(overrides: Partial<ActiveDirectoryConnectorInput> = {}): ActiveDirectoryConnectorInput {
