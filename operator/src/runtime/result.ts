@@ -1,4 +1,5 @@
 import { ConflictError, TerminalError, TransientError } from "../errors.js";
+import { ApiError } from "./kube/client.js";
 
 /**
  * The one result every reconcile returns:
@@ -32,12 +33,16 @@ export function terminalError(error: Error): ReconcileResult {
 
 /**
  * Maps something a reconcile threw to a result, by the shared error taxonomy: TerminalError and
- * ConflictError do not retry; TransientError retries (honouring its retryAfterMs); anything else
- * is unexpected and treated as transient.
+ * ConflictError do not retry; TransientError retries (honouring its retryAfterMs); an ApiError
+ * retries, honouring the server's Retry-After (429, 503); anything else is unexpected and treated
+ * as transient.
  */
 export function resultFromError(thrown: unknown): ReconcileResult {
   const error = thrown instanceof Error ? thrown : new Error(String(thrown));
   if (error instanceof TerminalError || error instanceof ConflictError) return terminalError(error);
   if (error instanceof TransientError) return transientError(error, error.retryAfterMs);
+  if (error instanceof ApiError && error.retryAfterSeconds !== undefined) {
+    return transientError(error, error.retryAfterSeconds * 1000);
+  }
   return transientError(error);
 }

@@ -1,7 +1,8 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import { TerminalError, TransientError } from "../../../operator/src/errors.js";
+import { ConflictError, TerminalError, TransientError } from "../../../operator/src/errors.js";
+import { ApiError } from "../../../operator/src/runtime/kube/client.js";
 import { Controller, type ReconcileContext } from "../../../operator/src/runtime/controller.js";
 import { FakeClock, flushPromises } from "../../../operator/src/runtime/fake-clock.js";
 import { RuntimeMetrics } from "../../../operator/src/runtime/metrics.js";
@@ -9,6 +10,7 @@ import { ExponentialBackoffLimiter } from "../../../operator/src/runtime/queue/r
 import {
   done,
   requeueAfter,
+  resultFromError,
   terminalError,
   transientError,
   type ReconcileResult,
@@ -180,5 +182,39 @@ describe("Controller", () => {
     expect(await stopped).toBe(false);
     expect(seenSignal?.aborted).toBe(true);
     release();
+  });
+});
+
+describe("resultFromError", () => {
+  it.each([
+    {
+      name: "TerminalError: no retry",
+      thrown: new TerminalError("BadSpec", "bad"),
+      kind: "terminalError",
+      retry: undefined,
+    },
+    {
+      name: "ConflictError: no retry",
+      thrown: new ConflictError("Unowned", "taken"),
+      kind: "terminalError",
+      retry: undefined,
+    },
+    {
+      name: "TransientError keeps its retry-after",
+      thrown: new TransientError("Busy", "busy", { retryAfterMs: 1500 }),
+      kind: "transientError",
+      retry: 1500,
+    },
+    {
+      name: "API 429 keeps the server's Retry-After",
+      thrown: new ApiError(429, "TooManyRequests", "slow down", 3),
+      kind: "transientError",
+      retry: 3000,
+    },
+    { name: "anything else is transient", thrown: "a string", kind: "transientError", retry: undefined },
+  ])("$name", ({ thrown, kind, retry }) => {
+    const result = resultFromError(thrown);
+    expect(result.kind).toBe(kind);
+    expect((result as { retryAfterMs?: number }).retryAfterMs).toBe(retry);
   });
 });
