@@ -266,6 +266,30 @@ describe("Active Directory behaviour", () => {
     }
   });
 
+  it.each([
+    'comma, plus+ quote" back\\slash <angle> semi; eq= #(x)*',
+    " leading and trailing space ",
+    "#leading-hash",
+    "ünïcödé 日本語",
+  ])("provisions the username %j and finds it again", async (name) => {
+    const username = `${name}${uniqueUsername("")}`;
+    const created = await connector.apply({
+      op: "create",
+      account: account(username, { attributes: { sn: name } }),
+    });
+    const entry = await withSambaAdmin(dc, async (admin) => {
+      const { searchEntries } = await admin.search(peopleDN, {
+        filter: `(sAMAccountName=${samAccountName(username).replace(/[\\*()]/g, (c) => `\\${c.charCodeAt(0).toString(16)}`)})`,
+        attributes: ["cn", "sn", "userPrincipalName"],
+      });
+      return searchEntries[0];
+    });
+    expect(values(entry, "cn")).toEqual([username]);
+    expect(values(entry, "sn")).toEqual([name]);
+    expect(values(entry, "userPrincipalName")).toEqual([`${username}@roster.test`]);
+    expect(await connector.observe(username)).toMatchObject({ id: created.id, username, owner: MARKER });
+  });
+
   it("classifies an undefined attribute as terminal, naming the attribute", async () => {
     const username = uniqueUsername("ad-schema");
     await connector.apply({ op: "create", account: account(username) });
