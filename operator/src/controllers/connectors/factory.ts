@@ -58,12 +58,10 @@ export function connectorFingerprint(
 async function build(spec: Spec, secrets: SecretReader, logger: Logger): Promise<Connector> {
   if (spec.ldap) {
     const ldap = spec.ldap;
-    if (ldap.disable?.method === "Attribute") {
-      throw new TerminalError(
-        "UnsupportedSetting",
-        "spec.ldap.disable.method Attribute is not supported yet; use PasswordPolicyLock",
-      );
-    }
+    const disable =
+      ldap.disable?.method === "Attribute" && ldap.disable.attribute
+        ? { method: "Attribute" as const, attribute: ldap.disable.attribute }
+        : { method: "PasswordPolicyLock" as const };
     return createLdapConnector(
       {
         url: ldap.url,
@@ -78,6 +76,7 @@ async function build(spec: Spec, secrets: SecretReader, logger: Logger): Promise
         groupObjectClass: ldap.groupObjectClass,
         ownerAttribute: ldap.ownerAttribute,
         pageSize: ldap.pageSize,
+        disable,
         ...(ldap.posix?.enabled
           ? {
               posix: {

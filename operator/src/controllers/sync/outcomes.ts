@@ -1,6 +1,7 @@
 import { accountStatusEntry, type AccountOutcome } from "../../engine/account-status.js";
 import type { TargetDesiredState } from "../../engine/desired.js";
 import type { TargetPlan } from "../../engine/plan.js";
+import type { RosterError } from "../../errors.js";
 import type { ExecutionReport } from "./execute.js";
 import { usernameOf } from "./effects.js";
 import type { TargetState } from "./target-state.js";
@@ -19,6 +20,8 @@ export function recordOutcomes(args: {
   /** Operations not run: failed, skipped, held, or all of them in Observe / Plan mode. */
   notDone: ExecutionReport["failed"][number]["operation"][];
   failures: ExecutionReport["failed"];
+  /** Reading the target failed: every account in scope is pending with this error. */
+  readError?: RosterError;
   syncedAt: string;
 }): string[] {
   const { state, desired, plan } = args;
@@ -33,11 +36,11 @@ export function recordOutcomes(args: {
   for (const username of args.usernames) {
     const intent = desired.accounts.get(username);
     const observed = state.observed.get(username);
-    const error = errors.get(username);
+    const error = args.readError ?? errors.get(username);
     const outcome: AccountOutcome = {
       intent,
       observed,
-      pending: pending.get(username) ?? 0,
+      pending: (pending.get(username) ?? 0) + (args.readError ? 1 : 0),
       conflict: conflicts.get(username),
       error: error ? { message: error.message, terminal: error.kind !== "Transient" } : undefined,
     };

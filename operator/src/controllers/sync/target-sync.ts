@@ -12,6 +12,7 @@ import {
   done,
   requeueAfter,
   resultFromError,
+  toKubeTime,
   type Clock,
   type KubeClient,
   type KubeObject,
@@ -81,6 +82,7 @@ export class TargetSync {
         ? await this.readAll(connector, state, desired)
         : await this.readSome(connector, state, usernames, desired);
     } catch (err) {
+      if (!full) this.markUnread(state, desired, usernames, err, now);
       return this.failed(obj, state, connectionVerdict(err), err, ctx);
     }
     const scoped = full ? desired : restrictTo(desired, usernames);
@@ -98,11 +100,33 @@ export class TargetSync {
       plan,
       notDone: [...report.failed.map((f) => f.operation), ...report.skipped, ...report.notRun],
       failures: report.failed,
-      syncedAt: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      syncedAt: toKubeTime(now),
     });
     for (const user of new Set(changedUsers)) this.deps.onUserChanged(user);
     return this.finish(obj, target, state, desired, report, ctx);
   };
+
+  /** A failed read leaves every account in scope Pending with the error, so status shows the delay. */
+  private markUnread(
+    state: TargetState,
+    desired: TargetDesiredState,
+    usernames: string[],
+    err: unknown,
+    now: number,
+  ): void {
+    const readError = isRosterError(err) ? err : withContext("reading the target failed", err);
+    const changedUsers = recordOutcomes({
+      state,
+      desired,
+      usernames,
+      plan: { operations: [], conflicts: [], orphans: [] },
+      notDone: [],
+      failures: [],
+      readError,
+      syncedAt: toKubeTime(now),
+    });
+    for (const user of new Set(changedUsers)) this.deps.onUserChanged(user);
+  }
 
   /** Remembers when each revocation became due, for roster_revocation_latency_seconds. */
   private noteRevocationsDue(
