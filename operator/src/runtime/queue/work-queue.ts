@@ -1,5 +1,6 @@
 import { realClock, type Clock } from "../clock.js";
 import { DelayScheduler } from "./delay-scheduler.js";
+import { KeyFifo } from "./key-fifo.js";
 import { defaultRateLimiter, type DefaultRateLimiterOptions, type RateLimiter } from "./rate-limiter.js";
 
 /** Observes a queue for metrics; every method is optional so a sink may care about a subset. */
@@ -52,7 +53,7 @@ export class WorkQueue {
   private readonly lanes: readonly string[];
   private readonly defaultLane: string;
   private readonly observer: QueueObserver;
-  private readonly queued: Map<string, Set<string>>;
+  private readonly queued: Map<string, KeyFifo>;
   /** Keys that need processing, with their lane and the instant they were added. */
   private readonly dirty = new Map<string, { lane: string; since: number }>();
   /** Keys held by a worker, with the instant the worker got them. */
@@ -70,7 +71,7 @@ export class WorkQueue {
     if (this.lanes.length === 0) throw new Error(`work queue ${this.name} needs at least one lane`);
     this.defaultLane = options.defaultLane ?? this.lanes[this.lanes.length - 1]!;
     this.observer = options.observer ?? {};
-    this.queued = new Map(this.lanes.map((lane) => [lane, new Set<string>()]));
+    this.queued = new Map(this.lanes.map((lane) => [lane, new KeyFifo()]));
     this.delayed = new DelayScheduler(this.clock, (key, lane) => this.add(key, lane));
   }
 
@@ -189,12 +190,12 @@ export class WorkQueue {
   private promote(key: string, entry: { lane: string; since: number }, lane: string): void {
     const wasQueued = this.queued.get(entry.lane)!.delete(key);
     entry.lane = lane;
-    if (wasQueued) this.queued.get(lane)!.add(key);
+    if (wasQueued) this.queued.get(lane)!.push(key);
   }
 
   private enqueue(key: string, lane: string): void {
     const waiter = this.waiters.shift();
-    this.queued.get(lane)!.add(key);
+    this.queued.get(lane)!.push(key);
     if (waiter) waiter(this.take());
     else this.observer.depth?.(this.len());
   }
@@ -202,11 +203,8 @@ export class WorkQueue {
   /** Moves the first key of the highest non-empty lane into processing. */
   private take(): QueueItem | undefined {
     for (const lane of this.lanes) {
-      const set = this.queued.get(lane)!;
-      const first = set.values().next();
-      if (first.done) continue;
-      const key = first.value;
-      set.delete(key);
+      const key = this.queued.get(lane)!.shift();
+      if (key === undefined) continue;
       const since = this.dirty.get(key)?.since ?? this.clock.now();
       this.dirty.delete(key);
       const now = this.clock.now();
