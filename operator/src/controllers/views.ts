@@ -17,6 +17,12 @@ export function userView(obj: KubeObject): UserView {
   };
 }
 
+/** What a target sync decides on about a User: changes with its spec, labels and deletion. */
+export function userVersion(obj: KubeObject): string {
+  const meta = obj.metadata ?? {};
+  return `${meta.generation ?? 0}|${JSON.stringify(meta.labels ?? {})}|${meta.deletionTimestamp ? "deleting" : ""}`;
+}
+
 export function grantView(obj: KubeObject): GrantView {
   const grant = obj as unknown as AccessGrant;
   const spec = grant.spec;

@@ -15,6 +15,8 @@ export interface TargetState {
   observed: Map<string, ObservedAccount>;
   converged: Map<string, string>;
   entries: Map<string, { user: string; entry: AccountStatusEntry }>;
+  /** Per User name, the userVersion() the last completed pass decided on. */
+  processedUsers: Map<string, string>;
   /** When each pending revocation became due (ms), for the revocation latency metric. */
   revocationDueAt: Map<string, number>;
   lastFullSync: number | undefined;
@@ -47,6 +49,7 @@ export class ProvisioningState {
         observed: new Map(),
         converged: new Map(),
         entries: new Map(),
+        processedUsers: new Map(),
         revocationDueAt: new Map(),
         lastFullSync: undefined,
         fullSyncGeneration: undefined,
@@ -74,6 +77,11 @@ export class ProvisioningState {
       if (found) out.push(found.entry);
     }
     return out.sort((a, b) => a.target.localeCompare(b.target));
+  }
+
+  /** The keys of Targets that have not yet processed this version of the User. */
+  targetsBehind(userName: string, version: string, targetKeys: string[]): string[] {
+    return targetKeys.filter((key) => this.targets.get(key)?.processedUsers.get(userName) !== version);
   }
 
   targetKeys(): string[] {

@@ -24,7 +24,7 @@ import {
 import type { ConnectorPool } from "../connector-pool.js";
 import type { RosterMetrics } from "../metrics.js";
 import { RELEASE_HELD_CHANGES_ANNOTATION } from "../resources.js";
-import { grantView, targetView, userView } from "../views.js";
+import { grantView, targetView, userVersion, userView } from "../views.js";
 import { afterChange, usernameOf } from "./effects.js";
 import { executePlan, type ExecutionReport } from "./execute.js";
 import { recordOutcomes } from "./outcomes.js";
@@ -71,10 +71,14 @@ export class TargetSync {
     } catch (err) {
       return this.failed(obj, state, connectionVerdict(err), err, ctx);
     }
-    const desired = this.desired(target, now);
+    const userObjs = this.deps.users.list();
+    const desired = this.desired(target, userObjs, now);
     const full = this.fullSyncDue(obj, target, state, now);
     const usernames = full ? [...desired.accounts.keys()] : changedUsernames(desired, state);
-    if (!full && usernames.length === 0) return this.finish(obj, target, state, desired, undefined, ctx);
+    if (!full && usernames.length === 0) {
+      this.markProcessed(state, userObjs, []);
+      return this.finish(obj, target, state, desired, undefined, ctx);
+    }
     this.noteRevocationsDue(state, desired, usernames, now);
     let observed: ObservedAccount[];
     try {
@@ -102,9 +106,26 @@ export class TargetSync {
       failures: report.failed,
       syncedAt: toKubeTime(now),
     });
-    for (const user of new Set(changedUsers)) this.deps.onUserChanged(user);
+    this.markProcessed(state, userObjs, changedUsers);
     return this.finish(obj, target, state, desired, report, ctx);
   };
+
+  /**
+   * Records which version of each User this pass decided on, and asks for the status of Users
+   * whose entries or processed version changed: a User is only Ready once every Target has
+   * processed its current version.
+   */
+  private markProcessed(state: TargetState, users: KubeObject[], changedUsers: string[]): void {
+    const notify = new Set(changedUsers);
+    for (const obj of users) {
+      const name = obj.metadata?.name ?? "";
+      const version = userVersion(obj);
+      if (state.processedUsers.get(name) === version) continue;
+      state.processedUsers.set(name, version);
+      notify.add(name);
+    }
+    for (const user of notify) this.deps.onUserChanged(user);
+  }
 
   /** A failed read leaves every account in scope Pending with the error, so status shows the delay. */
   private markUnread(
@@ -149,8 +170,8 @@ export class TargetSync {
     return ownerMarker(user?.metadata?.uid ?? userName);
   };
 
-  private desired(target: TargetView, now: number): TargetDesiredState {
-    const users = this.deps.users.list().map(userView);
+  private desired(target: TargetView, userObjs: KubeObject[], now: number): TargetDesiredState {
+    const users = userObjs.map(userView);
     const grants = this.deps.grants.byIndex("namespace", target.namespace).map(grantView);
     return desiredState(target, users, grants, now);
   }

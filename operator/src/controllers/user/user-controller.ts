@@ -15,7 +15,7 @@ import {
 } from "../../runtime/index.js";
 import { ABANDON_ANNOTATION, USER_FINALIZER } from "../resources.js";
 import type { ProvisioningState } from "../sync/target-state.js";
-import { userView } from "../views.js";
+import { userVersion, userView } from "../views.js";
 
 export interface UserControllerDeps {
   users: Store<KubeObject>;
@@ -87,15 +87,10 @@ export class UserController {
     await this.deps.statusWriter.write(obj, status as Record<string, unknown>);
   }
 
-  /** Conditions from the accounts, while deleting or before every Target's first sync. */
+  /** Conditions from the accounts, while deleting, or until every Target processed this version of the User. */
   private summary(obj: KubeObject, accounts: AccountStatusEntry[]) {
-    const unsynced = this.deps.targets
-      .list()
-      .filter(
-        (t) =>
-          this.deps.state.forTarget(`${t.metadata?.namespace}/${t.metadata?.name}`).lastFullSync ===
-          undefined,
-      );
+    const targetKeys = this.deps.targets.list().map((t) => `${t.metadata?.namespace}/${t.metadata?.name}`);
+    const behind = this.deps.state.targetsBehind(obj.metadata?.name ?? "", userVersion(obj), targetKeys);
     const conditions = userConditions(accounts);
     const reconciling = (reason: string, message: string) =>
       conditions.map((c) => ({
@@ -110,9 +105,8 @@ export class UserController {
         "Waiting for every Target to apply its leavePolicy before the User is removed.",
       );
     }
-    if (unsynced.length > 0 && !conditions.some((c) => c.type === "Stalled" && c.status === "True")) {
-      const names = unsynced.map((t) => `${t.metadata?.namespace}/${t.metadata?.name}`).join(", ");
-      return reconciling(Reason.Progressing, `Waiting for the first sync of ${names}.`);
+    if (behind.length > 0 && !conditions.some((c) => c.type === "Stalled" && c.status === "True")) {
+      return reconciling(Reason.Progressing, `Waiting for ${behind.join(", ")} to process this User.`);
     }
     return conditions;
   }
