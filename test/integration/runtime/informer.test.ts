@@ -123,6 +123,24 @@ describe("Informer against the local API server", () => {
     expect(seen).toEqual(["add stays", "add ping", "add new"]);
   });
 
+  it("re-announces cached objects on its resync period", async () => {
+    await createNamespace(client, "inf-resync");
+    await client.create(CONFIGMAPS, configMap("inf-resync", "quiet"));
+    const informer = new Informer<KubeObject>({
+      client,
+      type: CONFIGMAPS,
+      namespace: "inf-resync",
+      logger: quietLogger(),
+      resyncPeriodMs: 100,
+    });
+    const resyncs: string[] = [];
+    informer.addEventHandler({ onUpdate: (old, obj) => old === obj && resyncs.push(obj.metadata!.name!) });
+    informers.push(informer);
+    informer.start();
+    await waitFor("three resyncs", () => resyncs.length >= 3);
+    expect(new Set(resyncs)).toEqual(new Set(["quiet"]));
+  });
+
   it("keeps retrying with backoff when the resource is not served yet, then syncs", async () => {
     const own = new CountingClient(kube.kubeConfig);
     const informer = new Informer<KubeObject>({

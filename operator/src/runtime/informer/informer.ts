@@ -28,6 +28,11 @@ export interface InformerOptions<T extends KubeObject> {
   backoffMaxMs?: number;
   /** Server-side watch timeout; a random value in [min, 2·min) seconds per watch (default 300). */
   watchTimeoutSeconds?: number;
+  /**
+   * When set, every cached object is re-announced as an update (old === new) this often, so keys
+   * whose last reconcile ended without a requeue (terminal errors) are looked at again.
+   */
+  resyncPeriodMs?: number;
 }
 
 /** How a watch ended; `closed.idle` = it closed quickly without delivering anything (do not spin). */
@@ -60,6 +65,7 @@ export class Informer<T extends KubeObject> {
   private resourceVersion: string | undefined;
   private synced = false;
   private running: Promise<void> | undefined;
+  private resyncTimer: TimerHandle | undefined;
   private activeWatch: AbortController | undefined;
 
   constructor(options: InformerOptions<T>) {
@@ -95,10 +101,12 @@ export class Informer<T extends KubeObject> {
   start(): void {
     if (this.running) throw new Error("informer already started");
     this.running = this.run();
+    this.scheduleResync();
   }
 
   async stop(): Promise<void> {
     this.stopSignal.abort(new Error("informer stopped"));
+    this.resyncTimer?.cancel();
     this.activeWatch?.abort();
     await this.running;
   }
@@ -106,6 +114,15 @@ export class Informer<T extends KubeObject> {
   /** The resourceVersion the next watch resumes from (undefined = next step is a relist). */
   lastResourceVersion(): string | undefined {
     return this.resourceVersion;
+  }
+
+  private scheduleResync(): void {
+    const period = this.options.resyncPeriodMs;
+    if (!period || this.stopped) return;
+    this.resyncTimer = this.clock.setTimer(() => {
+      if (this.synced) for (const obj of this.store.list()) this.announce({ type: "updated", old: obj, obj });
+      this.scheduleResync();
+    }, period);
   }
 
   private get stopped(): boolean {
