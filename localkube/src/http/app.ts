@@ -81,6 +81,12 @@ function resolveTarget(context: HandlerContext, route: Extract<Route, { type: "r
   return target;
 }
 
+/** JSON is the only encoding served: an Accept header that excludes it gets 406. */
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(",").some((part) => /^\s*(application\/json|application\/\*|\*\/\*)/i.test(part));
+}
+
 async function handle(app: AppOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const method = req.method ?? "GET";
@@ -92,6 +98,12 @@ async function handle(app: AppOptions, req: IncomingMessage, res: ServerResponse
   const latency = app.latencyMs();
   if (latency > 0) await new Promise((r) => setTimeout(r, latency));
   const route = parseRoute(url.pathname);
+  if (!acceptsJson(req.headers.accept) && route.type !== "health")
+    throw new ApiError(
+      406,
+      "NotAcceptable",
+      "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+    );
   if (route.type !== "resource")
     authorizeOrThrow(app.authorizer(), {
       user,

@@ -174,6 +174,10 @@ describe("localkube transport, discovery and OpenAPI", () => {
     expect((await call(kube, "PUT", "/api/v1/namespaces/default/configmaps", {})).status).toBe(405);
     expect((await call(kube, "GET", "/api/v1/namespaces/default/nothings")).status).toBe(404);
     expect((await call(kube, "GET", "/api/v1/namespaces/default/configmaps/plain/status")).status).toBe(404);
+    const protobuf = await call(kube, "GET", "/api/v1/namespaces", undefined, {
+      Accept: "application/vnd.kubernetes.protobuf",
+    });
+    expect([protobuf.status, protobuf.json.reason]).toEqual([406, "NotAcceptable"]);
   });
 
   it("T1: HTTPS with a self-signed CA works for client-node and kubectl", async () => {

@@ -334,4 +334,59 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
     const narrow = await kube.kubectl(["get", "wd", "wide"]);
     expect(narrow.stdout.split("\n")[0]).toMatch(/^NAME\s+SIZE\s+READY\s+AGE$/);
   });
+
+  it("C7/C3: CEL transition rules with oldSelf, and every served version of a multi-version CRD", async () => {
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "tickets.example.com" },
+      spec: {
+        group: "example.com",
+        scope: "Namespaced",
+        names: { plural: "tickets", kind: "Ticket" },
+        versions: ["v1beta1", "v1"].map((name) => ({
+          name,
+          served: true,
+          storage: name === "v1",
+          schema: {
+            openAPIV3Schema: {
+              type: "object",
+              properties: {
+                spec: {
+                  type: "object",
+                  properties: {
+                    owner: {
+                      type: "string",
+                      "x-kubernetes-validations": [
+                        { rule: "self == oldSelf", message: "owner is immutable" },
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          },
+        })),
+      },
+    };
+    await call(kube, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+    await kube.kubectl(["wait", "--for=condition=Established", "crd/tickets.example.com"]);
+    const base = "/apis/example.com/v1/namespaces/default/tickets";
+    await call(kube, "POST", base, {
+      apiVersion: "example.com/v1",
+      kind: "Ticket",
+      metadata: { name: "t1" },
+      spec: { owner: "ada" },
+    });
+    const change = await call(kube, "PATCH", `${base}/t1`, { spec: { owner: "bob" } }, MERGE);
+    expect([change.status, change.json.message]).toEqual([
+      422,
+      'Ticket.example.com "t1" is invalid: spec.owner: Invalid value: "string": owner is immutable',
+    ]);
+    const beta = await call(kube, "GET", "/apis/example.com/v1beta1/namespaces/default/tickets/t1");
+    expect(beta.json.apiVersion).toBe("example.com/v1beta1");
+    expect(beta.json.spec.owner).toBe("ada");
+    const groups = (await call(kube, "GET", "/apis/example.com")).json;
+    expect(groups.preferredVersion.version).toBe("v1");
+  });
 });
