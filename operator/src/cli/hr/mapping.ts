@@ -72,9 +72,14 @@ export function missingColumns(mapping: Mapping, columns: readonly string[], jso
   return [...new Set(required)].filter((column) => !columns.includes(column)).sort();
 }
 
-/** A label value from free text: lower case, runs of other characters become '-', at most 63. */
+/**
+ * A label value from free text: accents dropped, lower case, runs of other characters become
+ * '-', at most 63 characters.
+ */
 export function labelValue(text: string): string {
   return text
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, "-")
     .replace(/^[^a-z0-9]+/, "")
