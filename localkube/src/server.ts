@@ -11,6 +11,7 @@ import { allowAll, type Authorizer } from "./access/authz.js";
 import { rbacAuthorizer, seedBootstrapRbac } from "./access/rbacAuthorizer.js";
 import { CrdController } from "./crd/controller.js";
 import { badRequest } from "./errors.js";
+import { GarbageCollector } from "./gc.js";
 import { schemaFor, type CustomResourceSchema } from "./crd/schemaSeam.js";
 import type { HandlerContext } from "./handlers/context.js";
 import { Paginator } from "./handlers/pagination.js";
@@ -141,7 +142,8 @@ export class LocalKubeServer {
       this.options.establishDelayMs ?? 0,
     );
     const namespaces = new NamespaceController(this.store, this.registry, this.service);
-    this.stopControllers.push(crds.start(), namespaces.start());
+    const gc = new GarbageCollector(this.store, this.registry, this.service);
+    this.stopControllers.push(crds.start(), namespaces.start(), gc.start());
     namespaces.ensureInitialNamespaces();
     if (this.persistence) this.stopControllers.push(this.persistence.attach(this.store));
     seedBootstrapRbac(this.store, this.registry, this.service);

@@ -19,6 +19,9 @@ export interface DeleteResult {
   body: KubeObject | Status;
 }
 
+/** Finalizers the garbage collector acts on, by propagationPolicy. */
+const POLICY_FINALIZERS: Record<string, string> = { Foreground: "foregroundDeletion", Orphan: "orphan" };
+
 function checkPreconditions(rt: ResourceType, obj: KubeObject, options: DeleteOptions): void {
   const pre = options.preconditions;
   if (!pre) return;
@@ -72,7 +75,9 @@ export function deleteObject(
 ): DeleteResult {
   const old = service.stored(rt, namespace, name);
   checkPreconditions(rt, old, options);
-  const finalizing = (old.metadata.finalizers ?? []).length > 0 || namespaceFinalizers(old);
+  const policyFinalizer = POLICY_FINALIZERS[options.propagationPolicy ?? ""];
+  const finalizing =
+    (old.metadata.finalizers ?? []).length > 0 || namespaceFinalizers(old) || policyFinalizer !== undefined;
   if (!finalizing) {
     if (opts.dryRun) return { code: 200, body: successStatus(rt, old) };
     const deleted = service.store.commit("DELETED", rt.storeKey, old);
@@ -82,6 +87,8 @@ export function deleteObject(
   const next = structuredClone(old);
   next.metadata.deletionTimestamp = nowTime();
   next.metadata.deletionGracePeriodSeconds = 0;
+  if (policyFinalizer && !(next.metadata.finalizers ?? []).includes(policyFinalizer))
+    next.metadata.finalizers = [...(next.metadata.finalizers ?? []), policyFinalizer];
   if (rt.generation) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   if (rt.storeKey === "/namespaces")
     next["status"] = { ...((old["status"] as JsonObject) ?? {}), phase: "Terminating" };

@@ -389,4 +389,33 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
     const groups = (await call(kube, "GET", "/apis/example.com")).json;
     expect(groups.preferredVersion.version).toBe("v1");
   });
+
+  it("D3: garbage collection of dependents for Background, Foreground and Orphan deletes", async () => {
+    const owner = async (
+      name: string,
+    ): Promise<{ apiVersion: string; kind: string; name: string; uid: string }> => {
+      const created = (await call(kube, "POST", CMS, { metadata: { name } })).json;
+      await call(kube, "POST", SECRETS, {
+        metadata: {
+          name: `${name}-dep`,
+          ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name, uid: created.metadata.uid }],
+        },
+      });
+      return { apiVersion: "v1", kind: "ConfigMap", name, uid: created.metadata.uid };
+    };
+    const gone = (path: string) => async () =>
+      (await call(kube, "GET", path)).status === 404 ? true : undefined;
+    await owner("bg");
+    await kube.kubectl(["delete", "cm", "bg"]);
+    await eventually(gone(`${SECRETS}/bg-dep`));
+    await owner("fg");
+    const fg = await kube.kubectl(["delete", "cm", "fg", "--cascade=foreground"]);
+    expect(fg.stdout).toBe('configmap "fg" deleted\n');
+    expect((await call(kube, "GET", `${SECRETS}/fg-dep`)).status).toBe(404);
+    await owner("orph");
+    await kube.kubectl(["delete", "cm", "orph", "--cascade=orphan"]);
+    await eventually(gone(`${CMS}/orph`));
+    const kept = await call(kube, "GET", `${SECRETS}/orph-dep`);
+    expect([kept.status, kept.json.metadata.ownerReferences]).toEqual([200, undefined]);
+  });
 });
