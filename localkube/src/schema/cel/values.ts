@@ -96,7 +96,9 @@ export function toCel(value: unknown, schema: JSONSchemaProps | undefined, isRoo
   if (typeof value === "string") return toString(value, schema);
   if (Array.isArray(value)) {
     const items = schema === undefined || Array.isArray(schema.items) ? undefined : schema.items;
-    return value.map((v) => toCel(v, items));
+    // Array.from builds the list in this realm: arrays made by structuredClone under Jest's vm
+    // belong to another realm, and the CEL library recognises lists by their constructor.
+    return Array.from(value, (v) => toCel(v, items));
   }
   if (isObject(value)) return toObject(value, schema, isRoot);
   return value;
