@@ -193,4 +193,11 @@ describe("localkube transport, discovery and OpenAPI", () => {
       await secure.stop();
     }
   });
+
+  it("kubectl get --raw returns the server's JSON unchanged", async () => {
+    const raw = await kube.kubectl(["get", "--raw", "/apis/example.com/v1"]);
+    expect(JSON.parse(raw.stdout)).toEqual((await call(kube, "GET", "/apis/example.com/v1")).json);
+    const version = await kube.kubectl(["get", "--raw", "/version"]);
+    expect(JSON.parse(version.stdout).minor).toBe("31");
+  });
 });

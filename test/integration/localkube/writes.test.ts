@@ -362,4 +362,21 @@ describe("localkube writes (W1-W9, S1, G1)", () => {
     const fresh = await kube.kubectl(["wait", "--for=condition=ready", "wd/w-gen", "--timeout=10s"]);
     expect(fresh.stdout).toBe("widget.example.com/w-gen condition met\n");
   });
+
+  it("D1: deletecollection with a label selector and kubectl wait --for=delete", async () => {
+    for (const name of ["dc-1", "dc-2", "dc-keep"])
+      await call(kube, "POST", CMS, {
+        metadata: { name, labels: { batch: name === "dc-keep" ? "no" : "yes" } },
+      });
+    const res = await call(kube, "DELETE", `${CMS}?labelSelector=batch%3Dyes`);
+    expect(res.status).toBe(200);
+    const left = (await call(kube, "GET", `${CMS}?labelSelector=batch`)).json.items.map(
+      (i: { metadata: { name: string } }) => i.metadata.name,
+    );
+    expect(left).toEqual(["dc-keep"]);
+    const waiting = kube.kubectl(["wait", "--for=delete", "cm/dc-keep", "--timeout=20s"]);
+    await new Promise((r) => setTimeout(r, 300));
+    await call(kube, "DELETE", `${CMS}/dc-keep`);
+    expect((await waiting).code).toBe(0);
+  });
 });
