@@ -65,16 +65,24 @@ function collection(resourceType, uniqueKey) {
         `${resourceType} ${record.id} has changed (version ${version(record)})`,
       );
   };
+  // Listing views are cached until their record changes (single-resource reads get a fresh copy,
+  // which the library may patch in place).
+  const listViews = new Map();
+  const listView = (record) => {
+    if (!listViews.has(record.id)) listViews.set(record.id, view(record));
+    return listViews.get(record.id);
+  };
   return {
     items,
-    view,
+    /** Drops the cached listing view of a record changed outside ingress. */
+    touched: (id) => listViews.delete(id),
     egress(resource) {
       if (resource.id) {
         const record = items.get(resource.id);
         if (!record) throw new SCIMMY.Types.Error(404, null, `${resourceType} ${resource.id} not found`);
         return view(record);
       }
-      const all = [...items.values()].map(view);
+      const all = [...items.values()].map(listView);
       const matched = resource.filter ? resource.filter.match(all) : all;
       const { startIndex = 1, count } = resource.constraints ?? {};
       if (count === undefined) return matched;
@@ -102,6 +110,7 @@ function collection(resourceType, uniqueKey) {
         index.delete(keyOf(record.data));
         index.set(keyOf(data), record.id);
         Object.assign(record, { data, lastModified: now, version: record.version + 1 });
+        listViews.delete(record.id);
         return view(record);
       }
       const record = { id: randomUUID(), data, created: now, lastModified: now, version: 1 };
@@ -114,6 +123,7 @@ function collection(resourceType, uniqueKey) {
       if (!record) throw new SCIMMY.Types.Error(404, null, `${resourceType} ${resource.id} not found`);
       checkVersion(record, ctx);
       items.delete(resource.id);
+      listViews.delete(resource.id);
       index.delete(keyOf(record.data));
     },
   };
@@ -128,8 +138,12 @@ SCIMMY.Resources.declare(SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseU
   .degress((resource, ctx) => {
     users.degress(resource, ctx);
     // A deleted user leaves every group, as a real application would do.
-    for (const group of groups.items.values())
-      group.data.members = (group.data.members ?? []).filter((m) => m.value !== resource.id);
+    for (const group of groups.items.values()) {
+      const members = group.data.members ?? [];
+      if (!members.some((m) => m.value === resource.id)) continue;
+      group.data.members = members.filter((m) => m.value !== resource.id);
+      groups.touched(group.id);
+    }
   });
 SCIMMY.Resources.declare(SCIMMY.Resources.Group)
   .ingress((resource, instance, ctx) => groups.ingress(resource, instance, ctx))
