@@ -11,6 +11,7 @@ export {
   type DefaultRateLimiterOptions,
 } from "./queue/rate-limiter.js";
 export { DelayScheduler } from "./queue/delay-scheduler.js";
+export { KeyFifo } from "./queue/key-fifo.js";
 export { WorkQueue, type WorkQueueOptions, type QueueItem, type QueueObserver } from "./queue/work-queue.js";
 export {
   done,
@@ -62,7 +63,13 @@ export {
   ownerKeys,
   type Enqueue,
 } from "./informer/event-handlers.js";
-export { LeaderElector, LEASES, type LeaderElectionOptions, type LeaseSpec } from "./leader-election.js";
+export {
+  LeaderElector,
+  LEASES,
+  defaultIdentity,
+  type LeaderElectionOptions,
+  type LeaseSpec,
+} from "./leader-election.js";
 export {
   setCondition,
   removeCondition,
@@ -94,4 +101,4 @@ export { createLogger, redactPaths, SECRET_FIELDS, type LoggerOptions } from "./
 export { loadConfig, ConfigError, flagBool, flagInt, type ConfigSources } from "./config/load-config.js";
 export { RuntimeConfig, LeaderElectionConfig } from "./config/runtime-config.js";
 export { installShutdown, type ShutdownHandle, type ShutdownOptions, type ShutdownStep } from "./shutdown.js";
-export { Manager, type ManagerOptions } from "./manager.js";
+export { Manager, leaderElectionFrom, type ManagerLeaderElection, type ManagerOptions } from "./manager.js";

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import { realClock, sleep, type Clock } from "./clock.js";
 import { isConflict, isNotFound, type KubeClient } from "./kube/client.js";
@@ -10,6 +12,11 @@ export const LEASES: ResourceType = {
   resource: "leases",
   namespaced: true,
 };
+
+/** A unique candidate identity as client-go makes it: host name, "_", a random UUID. */
+export function defaultIdentity(): string {
+  return `${hostname()}_${randomUUID()}`;
+}
 
 export interface LeaseSpec {
   holderIdentity?: string;

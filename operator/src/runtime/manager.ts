@@ -3,12 +3,30 @@ import type { Controller } from "./controller.js";
 import type { Check } from "./http-server.js";
 import type { Informer } from "./informer/informer.js";
 import type { KubeObject } from "./kube/resource.js";
-import { LeaderElector, type LeaderElectionOptions } from "./leader-election.js";
+import type { LeaderElectionConfig } from "./config/runtime-config.js";
+import type { KubeClient } from "./kube/client.js";
+import { LeaderElector, defaultIdentity, type LeaderElectionOptions } from "./leader-election.js";
+
+export type ManagerLeaderElection = Omit<
+  LeaderElectionOptions,
+  "onStartedLeading" | "onStoppedLeading" | "logger"
+>;
+
+/** Maps the parsed leaderElection settings to Manager options (undefined when disabled). */
+export function leaderElectionFrom(
+  config: LeaderElectionConfig,
+  client: KubeClient,
+): ManagerLeaderElection | undefined {
+  if (!config.enabled) return undefined;
+  const { namespace, leaseName, leaseDurationMs, renewDeadlineMs, retryPeriodMs } = config;
+  const identity = config.identity || defaultIdentity();
+  return { client, namespace, leaseName, identity, leaseDurationMs, renewDeadlineMs, retryPeriodMs };
+}
 
 export interface ManagerOptions {
   logger: Logger;
   /** Leader election settings; omit to run controllers without election (single replica, tests). */
-  leaderElection?: Omit<LeaderElectionOptions, "onStartedLeading" | "onStoppedLeading" | "logger">;
+  leaderElection?: ManagerLeaderElection;
   /** How long stopping controllers waits for reconciles in progress. Default 10 s. */
   drainTimeoutMs?: number;
 }

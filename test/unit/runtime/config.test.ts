@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError, flagInt, loadConfig } from "../../../operator/src/runtime/config/load-config.js";
+import { hostname } from "node:os";
+import { KubeConfig } from "@kubernetes/client-node";
 import { RuntimeConfig } from "../../../operator/src/runtime/config/runtime-config.js";
+import { KubeClient } from "../../../operator/src/runtime/kube/client.js";
+import { leaderElectionFrom } from "../../../operator/src/runtime/manager.js";
 
 function yamlFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "runtime-config-"));
@@ -93,5 +97,28 @@ describe("loadConfig", () => {
     const Extended = RuntimeConfig.extend({ workers: flagInt(z.number().int().min(1)).default(4) });
     expect(loadConfig(Extended, { argv: ["--workers=8"] }).workers).toBe(8);
     expect(problemsOf(() => loadConfig(Extended, { argv: ["--workers=0"] }))[0]).toMatch(/^workers: /);
+  });
+});
+
+describe("leaderElectionFrom", () => {
+  const client = new KubeClient(new KubeConfig());
+
+  it("is undefined when election is disabled", () => {
+    const config = loadConfig(RuntimeConfig, { argv: ["--leader-election.enabled=false"] });
+    expect(leaderElectionFrom(config.leaderElection, client)).toBeUndefined();
+  });
+
+  it("carries the timings and makes a unique identity when none is configured", () => {
+    const config = loadConfig(RuntimeConfig, { argv: ["--leader-election.lease-name=roster"] });
+    const first = leaderElectionFrom(config.leaderElection, client)!;
+    const second = leaderElectionFrom(config.leaderElection, client)!;
+    expect(first).toMatchObject({
+      leaseName: "roster",
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+    });
+    expect(first.identity.startsWith(`${hostname()}_`)).toBe(true);
+    expect(first.identity).not.toBe(second.identity);
   });
 });

@@ -1,3 +1,4 @@
+import { sanitizeNote } from "../../../operator/src/runtime/events/event-recorder.js";
 import { addFinalizerPatch, removeFinalizerPatch } from "../../../operator/src/runtime/status/finalizers.js";
 import { deepEqual } from "../../../operator/src/runtime/status/deep-equal.js";
 import { mergePatchBetween } from "../../../operator/src/runtime/status/merge-patch.js";
@@ -74,5 +75,23 @@ describe("deepEqual", () => {
     { a: null, b: undefined, equal: false },
   ])("%j", ({ a, b, equal }) => {
     expect(deepEqual(a, b)).toBe(equal);
+  });
+});
+
+describe("sanitizeNote", () => {
+  it.each([
+    {
+      note: "bind failed with password=hunter2 for cn=admin",
+      expected: "bind failed with password=[redacted] for cn=admin",
+    },
+    { note: "sent Authorization: Bearer abc.def", expected: "sent Authorization: [redacted]" },
+    { note: "token: s3cr3t, retrying", expected: "token: [redacted], retrying" },
+    { note: "The target refused the connection.", expected: "The target refused the connection." },
+  ])("$note", ({ note, expected }) => {
+    expect(sanitizeNote(note)).toBe(expected);
+  });
+
+  it("cuts notes to the API's 1 KiB limit", () => {
+    expect(sanitizeNote("x".repeat(5000))).toHaveLength(1024);
   });
 });

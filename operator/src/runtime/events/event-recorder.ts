@@ -48,6 +48,17 @@ interface SeriesEntry {
 }
 
 const NOTE_LIMIT = 1024;
+const SECRET_ASSIGNMENT =
+  /\b(password|passwd|token|secret|authorization|api[-_]?key)(\s*[:=]\s*)(bearer\s+|basic\s+)?[^\s,;]+/gi;
+
+/**
+ * Defence in depth for Event notes (callers must still never pass secrets): values written as
+ * `password=...`, `token: ...`, `Authorization: Bearer ...` are replaced by [redacted], and the
+ * note is cut to the API's 1 KiB limit.
+ */
+export function sanitizeNote(note: string): string {
+  return note.replace(SECRET_ASSIGNMENT, "$1$2[redacted]").slice(0, NOTE_LIMIT);
+}
 
 /**
  * Records events.k8s.io/v1 Events about objects, aggregating repeats: the same (object, type,
@@ -135,7 +146,7 @@ export class EventRecorder {
       action: input.action,
       reason: input.reason,
       type: input.type,
-      note: input.note.slice(0, NOTE_LIMIT),
+      note: sanitizeNote(input.note),
       regarding: {
         apiVersion: regarding.apiVersion,
         kind: regarding.kind,
