@@ -29,9 +29,12 @@ export function userManifest(person: Person): UserManifest {
   };
 }
 
-/** Stable YAML: sorted keys everywhere, no line folding, trailing newline. */
+/**
+ * Stable YAML: sorted keys everywhere, no line folding, trailing newline. Written for YAML 1.1
+ * readers (kubectl, Argo CD), so strings such as dates, "no" or "on" are quoted.
+ */
 export function manifestYaml(manifest: UserManifest): string {
-  return stringify(manifest, { sortMapEntries: true, lineWidth: 0 });
+  return stringify(manifest, { sortMapEntries: true, lineWidth: 0, version: "1.1" });
 }
 
 /** The file name of a person's manifest in an output directory. */
