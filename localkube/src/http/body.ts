@@ -2,6 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { ApiError, badRequest } from "../errors.js";
+import { decodeProtobufBody } from "./protobuf.js";
 
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -21,8 +22,9 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
 /** Decodes a body by content type; an empty body is undefined. */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
-  const text = raw.toString("utf8");
   const ct = (contentType ?? "").toLowerCase();
+  if (ct.startsWith("application/vnd.kubernetes.protobuf")) return decodeProtobufBody(raw);
+  const text = raw.toString("utf8");
   if (ct.includes("yaml")) {
     try {
       return parseYaml(text) as unknown;
