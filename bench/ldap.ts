@@ -8,11 +8,11 @@
  * The connector keeps one connection; `concurrency` creates are in flight on it at once (ldapts
  * pipelines requests by message id). Each create is a search (conflict check) plus an add.
  */
-import { spawn } from "node:child_process";
 import { createLdapConnector } from "../operator/src/connectors/ldap/connector.js";
 import { escapeDNValue } from "../operator/src/connectors/shared/ldap-escape.js";
 import type { DesiredAccount } from "../operator/src/engine/connector.js";
 import { startSlapd, withSlapdAdmin, type SlapdServer } from "../test/harness/slapd.js";
+import { timeLdapadd } from "./lib/floors.js";
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -50,18 +50,6 @@ function ldif(server: SlapdServer, count: number): string {
     lines.push(`businessCategory: roster-owner:${MARKER}`, "");
   }
   return lines.join("\n");
-}
-
-async function timeLdapadd(server: SlapdServer): Promise<number> {
-  const input = ldif(server, COUNT);
-  const started = performance.now();
-  const child = spawn("ldapadd", ["-x", "-H", server.url, "-D", server.adminDN, "-w", server.adminPassword], {
-    stdio: ["pipe", "ignore", "inherit"],
-  });
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (code !== 0) throw new Error(`ldapadd exited with ${code}`);
-  return performance.now() - started;
 }
 
 async function timeConnector(server: SlapdServer): Promise<number> {
@@ -103,7 +91,7 @@ async function main(): Promise<void> {
   const forLdapadd = await startSlapd();
   try {
     const connectorMs = await timeConnector(forConnector);
-    const ldapaddMs = await timeLdapadd(forLdapadd);
+    const ldapaddMs = await timeLdapadd(forLdapadd, ldif(forLdapadd, COUNT));
     const [a, b] = [await countEntries(forConnector), await countEntries(forLdapadd)];
     if (a !== COUNT || b !== COUNT) throw new Error(`expected ${COUNT} entries in both, found ${a} and ${b}`);
     const rate = (ms: number) => Math.round((COUNT / ms) * 1000);

@@ -12,9 +12,6 @@
  * Also reported: one `list()` of every managed role with memberships.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { PostgresConnector } from "../operator/src/connectors/postgres/index.js";
@@ -22,6 +19,7 @@ import { commentOnRoleSql, createRoleSql, grantRolesSql } from "../operator/src/
 import { formatRoleComment } from "../operator/src/connectors/postgres/marker.js";
 import type { AccountChange, DesiredAccount } from "../operator/src/engine/connector.js";
 import { startPostgres, type PostgresServer } from "../test/harness/postgres.js";
+import { timePsqlScript } from "./lib/floors.js";
 
 const run = promisify(execFile);
 const PSQL = `${process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin"}/psql`;
@@ -76,29 +74,23 @@ async function viaApply(connector: PostgresConnector): Promise<void> {
   await Promise.all(Array.from({ length: POOL_SIZE }, worker));
 }
 
-/** The equivalent plain SQL, one statement per line, run by psql in one transaction. */
-async function viaPsql(server: PostgresServer, dir: string): Promise<void> {
-  const lines: string[] = [];
+/** The equivalent plain SQL, run by psql in one transaction. */
+async function viaPsql(server: PostgresServer): Promise<void> {
+  const statements: string[] = [];
   for (let i = 0; i < COUNT; i++) {
     const a = account("psql", i);
     const comment = formatRoleComment({ owner: MARKER, attributes: { displayName: `Bench Person ${i}` } });
     const password = a.password !== undefined ? { password: a.password } : {};
-    lines.push(`${createRoleSql(a.username, { login: true, connectionLimit: 2, ...password })};`);
-    lines.push(`${commentOnRoleSql(a.username, comment)};`);
-    lines.push(`${grantRolesSql([GROUP], a.username)};`);
+    statements.push(createRoleSql(a.username, { login: true, connectionLimit: 2, ...password }));
+    statements.push(commentOnRoleSql(a.username, comment));
+    const grant = grantRolesSql([GROUP], a.username);
+    if (grant) statements.push(grant);
   }
-  const file = join(dir, "roles.sql");
-  await writeFile(file, lines.join("\n") + "\n");
-  const args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-h", server.host, "-p", String(server.port)];
-  await run(PSQL, [...args, "-U", server.user, "-d", server.database, "-f", file], {
-    env: { ...process.env, PGPASSWORD: server.password },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await timePsqlScript(server, statements);
 }
 
 async function main(): Promise<void> {
   const server = await startPostgres();
-  const dir = await mkdtemp(join(tmpdir(), "roster-bench-"));
   const connector = new PostgresConnector({
     host: server.host,
     port: server.port,
@@ -130,7 +122,7 @@ async function main(): Promise<void> {
     console.log(
       `PostgreSQL 15, ${COUNT} roles each way${PASSWORDS ? ", with passwords" : ""}, pool ${POOL_SIZE}`,
     );
-    const psql = await timed("psql, equivalent script in one transaction", () => viaPsql(server, dir));
+    const psql = await timed("psql, equivalent script in one transaction", () => viaPsql(server));
     const batch = await timed("connector applyBatch (100 per transaction)", () => viaBatch(connector));
     const single = await timed(`connector apply, ${POOL_SIZE} in flight`, () => viaApply(connector));
     let managed = 0;
@@ -144,7 +136,6 @@ async function main(): Promise<void> {
   } finally {
     await connector.close();
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { parseScimConfig, ScimConnector } from "../operator/src/connectors/scim/index.js";
 import type { DesiredAccount } from "../operator/src/engine/connector.js";
 import { startBetterAuthScim, startScimmyServer, type ScimPeer } from "../test/harness/scim.js";
+import { rawScim, timePool } from "./lib/floors.js";
 
 const MARKER = "roster.dev/bench";
 
@@ -74,13 +75,7 @@ async function timed(
   concurrency: number,
   task: (i: number) => Promise<void>,
 ): Promise<number> {
-  let next = from;
-  const start = performance.now();
-  const worker = async () => {
-    while (next < to) await task(next++);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return (performance.now() - start) / 1000;
+  return (await timePool(from, to, concurrency, task)) / 1000;
 }
 
 async function benchPeer(peer: ScimPeer): Promise<void> {
@@ -96,13 +91,7 @@ async function benchPeer(peer: ScimPeer): Promise<void> {
     await connector.apply({ op: "create", account: account("conn", i) });
   };
   const rawOne = async (i: number) => {
-    const answer = await fetch(`${peer.baseURL}/Users`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${peer.token}`, "content-type": "application/scim+json" },
-      body: JSON.stringify(rawBody(i)),
-    });
-    await answer.text();
-    if (answer.status !== 201) throw new Error(`raw POST ${i} answered ${answer.status}`);
+    await rawScim(peer, "POST", "/Users", rawBody(i), 201);
   };
   let viaConnector = 0;
   let raw = 0;
