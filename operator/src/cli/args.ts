@@ -2,6 +2,7 @@
  * Argument parsing for the `roster` commands on node:util's parseArgs: the flags every command
  * takes (kubeconfig, context, output), plus each command's own. Unknown flags are errors.
  */
+import { messageOf } from "./command.js";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from "./output.js";
 
@@ -53,7 +54,7 @@ export function parseCommand<O extends Options>(
       positionals,
     };
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(messageOf(err));
   }
 }
 

@@ -18,3 +18,10 @@ export interface Command {
   /** Runs with the arguments after the command words; resolves to the exit code. */
   run(args: readonly string[], io: CliIo): Promise<number>;
 }
+
+/** The message of anything thrown (errors from other realms included), for one line on stderr. */
+export function messageOf(err: unknown): string {
+  if (typeof err === "object" && err !== null && "message" in err && typeof err.message === "string")
+    return err.message;
+  return String(err);
+}

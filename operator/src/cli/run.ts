@@ -4,7 +4,7 @@
  */
 import { UsageError } from "./args.js";
 import { accessCommand, orphansCommand, planCommand, whyCommand } from "./audit/commands.js";
-import type { CliIo, Command } from "./command.js";
+import { messageOf, type CliIo, type Command } from "./command.js";
 import { hrImportCommand } from "./hr/import-command.js";
 
 export const COMMANDS: readonly Command[] = [
@@ -62,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.err(`error: ${found.command.name}: ${err.message}\nSee "roster ${found.command.name} --help".\n`);
       return 1;
     }
-    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.err(`error: ${messageOf(err)}\n`);
     return 1;
   }
 }

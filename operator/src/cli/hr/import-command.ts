@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseCommand, positionals, stringFlag, UsageError } from "../args.js";
 import { applyUser, connect, listUsers } from "../cluster.js";
-import type { CliIo, Command } from "../command.js";
+import { messageOf, type CliIo, type Command } from "../command.js";
 import { renderJson } from "../output.js";
 import {
   parseTerminationLimit,
@@ -103,7 +103,7 @@ async function apply(plan: ImportPlan, opts: ImportOptions, io: CliIo): Promise<
       await applyUser(client, userManifest(person) as never);
     } catch (err) {
       failed += 1;
-      io.err(`error: user/${person.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      io.err(`error: user/${person.name}: ${messageOf(err)}\n`);
     }
   }
   client.close();

@@ -2,6 +2,7 @@
  * Reading an import's inputs from disk: the mapping file, the export, and (for --output-dir)
  * the User manifests already in the directory.
  */
+import { messageOf } from "../command.js";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -23,7 +24,7 @@ export async function readMapping(file: string): Promise<Mapping> {
   try {
     value = parseYaml(await readFile(file, "utf8"));
   } catch (err) {
-    throw new InputError([`mapping ${file}: ${err instanceof Error ? err.message : String(err)}`]);
+    throw new InputError([`mapping ${file}: ${messageOf(err)}`]);
   }
   const result = parseMapping(value);
   if (!result.ok) throw new InputError(result.errors.map((e) => `mapping ${file}: ${e}`));
