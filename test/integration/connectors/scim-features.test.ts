@@ -9,7 +9,7 @@ import {
   type ScimConfigInput,
 } from "../../../operator/src/connectors/scim/index.js";
 import type { DesiredAccount } from "../../../operator/src/engine/connector.js";
-import { TerminalError } from "../../../operator/src/errors.js";
+import { TerminalError, TransientError } from "../../../operator/src/errors.js";
 import { startBetterAuthScim, startScimmyServer, type ScimPeer } from "../../harness/scim.js";
 import { startFaultProxy, type FaultProxy } from "../../harness/scim-fault-proxy.js";
 import { ensureGroup, findRaw } from "../../harness/scim-fixture.js";
@@ -104,6 +104,21 @@ describe.each([
     const after = await scim.observe(report);
     expect(after?.attributes.manager).toBeUndefined();
     expect(after?.attributes.title).toBe("Lead");
+  });
+
+  it("creates without a manager who has no account yet, and refuses (retryably) to update to one", async () => {
+    const scim = connect(peer.baseURL, peer.token, extra);
+    const report = nextName("early-hire");
+    await scim.apply({
+      op: "create",
+      account: account(report, { attributes: { email: `${report}@example.com`, manager: "not-hired-yet" } }),
+    });
+    expect((await scim.observe(report))?.attributes.manager).toBeUndefined();
+    const err = await scim
+      .apply({ op: "update", username: report, set: { manager: "not-hired-yet" } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err).toMatchObject({ reason: "ManagerNotProvisioned" });
   });
 
   it("lists every account across pages smaller than the population", async () => {

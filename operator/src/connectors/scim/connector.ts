@@ -12,7 +12,7 @@ import type {
   ListOptions,
   ObservedAccount,
 } from "../../engine/connector.js";
-import { ConflictError, TerminalError } from "../../errors.js";
+import { ConflictError, TerminalError, TransientError } from "../../errors.js";
 import { tokenSource } from "./auth.js";
 import type { ScimConfig } from "./config.js";
 import { discover, type ScimCapabilities } from "./discovery.js";
@@ -203,8 +203,12 @@ export class ScimConnector implements Connector {
     set: Extract<AccountChange, { op: "update" }>["set"],
   ): Promise<void> {
     const wire = await users.toWire(set);
+    // Retried: the manager's own account may be created later in the same sync.
     if ("manager" in wire && wire.manager === undefined)
-      throw new TerminalError("ManagerNotFound", "the manager has no account in this SCIM provider yet");
+      throw new TransientError(
+        "ManagerNotProvisioned",
+        "the manager has no account in this SCIM provider yet",
+      );
     await users.modify(id, wire as Record<string, string | null>);
   }
 
