@@ -28,6 +28,8 @@ export interface LocalKube {
   ): Promise<KubectlResult>;
   hooks: { compactHistory(): void; dropWatches(): void; setLatency(ms: number): void };
   issueServiceAccountToken(namespace: string, name: string): Promise<string>;
+  /** client-node config that authenticates with `token` (e.g. a ServiceAccount's) instead of the admin. */
+  kubeConfigForToken(token: string): KubeConfig;
   /** The in-process server (store, registry) for white-box assertions. */
   server: LocalKubeServer;
   stop(): Promise<void>;
@@ -104,6 +106,11 @@ export async function startLocalKube(options: StartLocalKubeOptions = {}): Promi
     kubectl,
     hooks: server.hooks,
     issueServiceAccountToken: async (namespace, name) => server.authenticator.issue(namespace, name),
+    kubeConfigForToken: (token) => {
+      const config = new KubeConfig();
+      config.loadFromString(server.kubeconfig(token, "token-user"));
+      return config;
+    },
     server,
     stop: async () => {
       await server.stop();

@@ -1,4 +1,5 @@
 import { jest } from "@jest/globals";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
 import { call } from "./client.js";
 
@@ -123,5 +124,12 @@ describe("localkube authentication and RBAC", () => {
     expect((await call(kube, "GET", "/api/v1/namespaces/default/secrets", undefined, {}, token)).status).toBe(
       403,
     );
+  });
+
+  it("gives client-node a ServiceAccount identity through kubeConfigForToken", async () => {
+    const api = kube.kubeConfigForToken(token).makeApiClient(CoreV1Api);
+    const list = await api.listNamespacedConfigMap({ namespace: "team-a" });
+    expect(list.items.map((i) => i.metadata?.name)).toContain("mine");
+    await expect(api.listNamespacedSecret({ namespace: "default" })).rejects.toMatchObject({ code: 403 });
   });
 });
