@@ -235,7 +235,7 @@ function instructions(playground: Playground, dataDir: string): string {
   return [
     "Roster playground is running. In another shell:",
     `  export KUBECONFIG=${playground.kubeconfigPath}`,
-    `  source ${rel(playground.envPath)}   # KUBECONFIG plus LDAP_*, PG*, SCIM_* for ldapsearch, psql, curl`,
+    `  source ${rel(playground.envPath)}   # KUBECONFIG plus settings for ldapsearch, psql and scim (curl)`,
     `Operator log: ${rel(path.join(dataDir, "operator.log"))}. Ctrl-C stops everything.`,
   ].join("\n");
 }

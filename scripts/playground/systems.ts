@@ -102,22 +102,22 @@ export function templateValues(systems: TargetSystems): Record<string, string> {
 }
 
 /**
- * A shell file exporting what the walkthrough's commands need: KUBECONFIG, LDAP_* for ldapsearch,
- * the libpq PG* variables psql reads, SCIM_URL / SCIM_TOKEN for curl, and AD_* with --with-ad.
+ * A shell file for the walkthrough's commands: KUBECONFIG; LDAPURI / LDAPBINDDN / LDAPBASE (read
+ * by ldapsearch) and LDAP_PASSWORD; the libpq PG* variables psql reads; SCIM_URL / SCIM_TOKEN and
+ * a `scim PATH` function (curl with the token); AD_* with --with-ad.
  */
 export function environmentScript(systems: TargetSystems, kubeconfigPath: string): string {
   const v = templateValues(systems);
   const lines = [
     `export KUBECONFIG='${kubeconfigPath}'`,
-    `export LDAP_URL='${v.LDAP_URL}' LDAP_BIND_DN='${v.LDAP_BIND_DN}' LDAP_PASSWORD='${v.LDAP_PASSWORD}'`,
-    `export LDAP_PEOPLE_DN='${v.LDAP_PEOPLE_DN}' LDAP_GROUPS_DN='${v.LDAP_GROUPS_DN}'`,
+    `export LDAPURI='${v.LDAP_URL}' LDAPBINDDN='${v.LDAP_BIND_DN}' LDAPBASE='${systems.ldap.baseDN}' LDAP_PASSWORD='${v.LDAP_PASSWORD}'`,
     `export PGHOST='${v.PG_HOST}' PGPORT='${v.PG_PORT}' PGUSER='${v.PG_USER}' PGPASSWORD='${v.PG_PASSWORD}' PGDATABASE=postgres`,
     `export SCIM_URL='${v.SCIM_URL}' SCIM_TOKEN='${v.SCIM_TOKEN}'`,
+    `scim() { curl -s -H "Authorization: Bearer $SCIM_TOKEN" "$SCIM_URL$1"; }`,
   ];
   if (systems.ad) {
     lines.push(
-      `export AD_URL='${v.AD_URL}' AD_BIND_DN='${v.AD_BIND_DN}' AD_PASSWORD='${v.AD_PASSWORD}' LDAPTLS_REQCERT=never`,
-      `export AD_PEOPLE_DN='${v.AD_PEOPLE_DN}' AD_GROUPS_DN='${v.AD_GROUPS_DN}'`,
+      `export AD_URL='${v.AD_URL}' AD_BIND_DN='${v.AD_BIND_DN}' AD_PASSWORD='${v.AD_PASSWORD}' AD_PEOPLE_DN='${v.AD_PEOPLE_DN}'`,
     );
   }
   return `# Written by the Roster playground at every start (ports and passwords change): source it.\n${lines.join("\n")}\n`;

@@ -108,7 +108,8 @@ export function startLiveView(
     if (stopped || body === last) return;
     last = body;
     const clear = out.isTTY ? "\x1b[2J\x1b[H" : "\n";
-    out.write(`${clear}${options.title} · ${new Date().toLocaleTimeString()}\n\n${body}\n`);
+    const time = new Date().toLocaleTimeString("en-GB");
+    out.write(`${clear}${options.title}\n\nUsers and their accounts at ${time}:\n${body}\n`);
   };
   const loop = () => {
     timer = setTimeout(() => void draw().finally(() => !stopped && loop()), options.intervalMs ?? 2000);
