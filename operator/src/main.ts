@@ -20,6 +20,7 @@ import { ProvisioningState } from "./controllers/sync/target-state.js";
 import { UserController } from "./controllers/user/user-controller.js";
 import {
   Controller,
+  EventRecorder,
   FinalizerHelper,
   Informer,
   KubeClient,
@@ -111,6 +112,12 @@ export async function startOperator(
     }).reconcile,
     config.statusWorkers,
   );
+  const events = new EventRecorder({
+    client,
+    logger,
+    reportingController: "roster.dev/operator",
+    reportingInstance: hostname(),
+  });
   const pool = new ConnectorPool(
     connectorBuilder(client, logger),
     connectorFingerprint(client, realClock.now),
@@ -125,6 +132,7 @@ export async function startOperator(
     statusWriter: new StatusWriter(client, TARGETS),
     clock: realClock,
     metrics,
+    events,
     onUserChanged: (name) => userCtl.enqueue(name, "revocation"),
   });
   const targetCtl = controller("target", targetSync.reconcile, config.targetWorkers);
@@ -165,6 +173,7 @@ export async function startOperator(
     httpPort: probes.port,
     async stop() {
       await manager.stop();
+      await events.flush();
       await pool.closeAll();
       await probes.close();
     },

@@ -136,6 +136,10 @@ describe("Roster with OpenLDAP", () => {
         grants: ["identity/everyone", "identity/sales"],
       }),
     ]);
+    const described = await env.kube.kubectl(["describe", "user", "ann"]);
+    expect(described.stdout).toMatch(
+      /AccountCreated\s+.*Created account ann with roles sales-crm, staff in identity\/directory/,
+    );
     const target = await env.get<{ status: { counts: { managed: number } } }>(
       "target",
       "directory",

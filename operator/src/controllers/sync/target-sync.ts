@@ -14,6 +14,7 @@ import {
   resultFromError,
   toKubeTime,
   type Clock,
+  type EventRecorder,
   type KubeClient,
   type KubeObject,
   type ReconcileContext,
@@ -43,6 +44,8 @@ export interface TargetSyncDeps {
   statusWriter: StatusWriter;
   clock: Clock;
   metrics: RosterMetrics;
+  /** Records an Event on the User (or the Target, for orphans) for each account change. */
+  events: EventRecorder;
   /** A User's status entries changed: rewrite its status. */
   onUserChanged: (userName: string) => void;
 }
@@ -125,6 +128,30 @@ export class TargetSync {
       notify.add(name);
     }
     for (const user of notify) this.deps.onUserChanged(user);
+  }
+
+  /** An Event per account change on the User it is for (names only: never values or passwords). */
+  private recordEvent(targetKey: string, operation: PlannedOperation, username: string, error?: RosterError) {
+    const regarding =
+      (operation.user && this.deps.users.get(operation.user)) || this.deps.targets.get(targetKey);
+    if (!regarding) return;
+    const op = operation.change.op;
+    void this.deps.events.record(
+      regarding,
+      error
+        ? {
+            type: "Warning",
+            reason: "OperationFailed",
+            action: op,
+            note: `${op} of account ${username} in ${targetKey} failed: ${error.message}`,
+          }
+        : {
+            type: "Normal",
+            reason: EVENT_REASONS[op],
+            action: op,
+            note: `${describe(operation)} in ${targetKey}.`,
+          },
+    );
   }
 
   /** A failed read leaves every account in scope Pending with the error, so status shows the delay. */
@@ -287,6 +314,7 @@ export class TargetSync {
       error ? `operation failed: ${error.message}` : "operation applied",
     );
     this.deps.metrics.operation(targetKey, change.op, result);
+    this.recordEvent(targetKey, operation, username, error);
     if (error) return;
     const after = afterChange(state.observed.get(username), change, id);
     if (after) state.observed.set(username, after);
@@ -358,6 +386,34 @@ export class TargetSync {
     for (const user of this.deps.state.drop(key)) this.deps.onUserChanged(user);
     await this.deps.pool.release(key);
     return done;
+  }
+}
+
+const EVENT_REASONS: Record<PlannedOperation["change"]["op"], string> = {
+  create: "AccountCreated",
+  update: "AccountUpdated",
+  addRoles: "RolesGranted",
+  removeRoles: "RolesRevoked",
+  enable: "AccountEnabled",
+  disable: "AccountDisabled",
+  delete: "AccountDeleted",
+  adopt: "AccountAdopted",
+};
+
+function describe(operation: PlannedOperation): string {
+  const change = operation.change;
+  const username = usernameOf(change);
+  switch (change.op) {
+    case "create":
+      return `Created account ${username}${change.account.roles.length ? ` with roles ${change.account.roles.join(", ")}` : ""}`;
+    case "update":
+      return `Updated ${Object.keys(change.set).sort().join(", ")} of account ${username}`;
+    case "addRoles":
+      return `Granted ${change.roles.join(", ")} to account ${username}`;
+    case "removeRoles":
+      return `Revoked ${change.roles.join(", ")} from account ${username}`;
+    default:
+      return `${EVENT_REASONS[change.op].replace("Account", "")} account ${username}`;
   }
 }
 
