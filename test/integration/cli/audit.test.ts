@@ -120,9 +120,6 @@ describe("kubectl roster", () => {
       expect(plugin.stderr).toBe("");
       expect(plugin.code).toBe(0);
       expect(plugin.stdout).toBe((await run("access", "-o", "json")).stdout);
-      const failing = await kube.kubectl(["roster", "why", "nobody"], { timeoutMs: 90_000 });
-      expect(failing.code).not.toBe(0);
-      expect(failing.stderr).toContain('error: user "nobody" not found');
     } finally {
       process.env.PATH = previous.PATH;
       if (previous.from === undefined) delete process.env.ROSTER_CLI_FROM_SOURCE;
