@@ -167,6 +167,35 @@ describe("roster hr import", () => {
     expect(versions(await users())).toEqual(before);
   });
 
+  it("--skip-invalid warns about the bad rows and never treats the people on them as leavers", async () => {
+    const result = await importFile(
+      "export-invalid.csv",
+      "--skip-invalid",
+      "--dry-run",
+      "--allow-mass-termination",
+      "-o",
+      "json",
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr.split("\n").filter(Boolean)).toHaveLength(6);
+    expect(result.stderr).toMatch(/^warning: .*line 3: username/);
+    const plan = JSON.parse(result.stdout) as { leavers: Array<{ name: string }>; unchanged: string[] };
+    expect(plan.unchanged).toEqual(["alice.ng"]);
+    const leavers = plan.leavers.map((l) => l.name);
+    for (const name of ["carla.diaz", "dan.okafor", "erin.walsh", "gus.ivanov"])
+      expect(leavers).not.toContain(name);
+    // "Bob Martin" on line 3 is not a username, so bob.martin is missing from the export.
+    expect(leavers).toEqual([
+      "bob.martin",
+      "fiona.chen",
+      "hana.sato",
+      "ivan.petrov",
+      "julia.rossi",
+      "lena.berg",
+      "mia.kovacs",
+    ]);
+  });
+
   it("leaves Users it did not import alone", async () => {
     const applied = await kube.kubectl(["apply", "-f", "-"], {
       input:
