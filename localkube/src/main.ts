@@ -1,6 +1,7 @@
 /** `npm run localkube -- [--port N] [--data-dir DIR] [--tls] [--kubeconfig-out FILE] [--minor N] [--rbac]` */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { pino } from "pino";
 import { LocalKubeServer } from "./server.js";
 
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     tls: values.tls,
     rbac: values.rbac,
     minorVersion: Number(values.minor),
+    logger: pino({ name: "localkube", level: "info" }),
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
     ...(values["admin-token"] ? { adminToken: values["admin-token"] } : {}),
   });

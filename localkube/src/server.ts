@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { pino, type Logger } from "pino";
 import { Authenticator } from "./access/authn.js";
 import { allowAll, type Authorizer } from "./access/authz.js";
 import { rbacAuthorizer, seedBootstrapRbac } from "./access/rbacAuthorizer.js";
@@ -41,7 +42,9 @@ export interface LocalKubeOptions {
   bookmarkIntervalMs?: number;
   bodyLimitBytes?: number;
   historyLimit?: number;
-  /** Receives unexpected internal errors (never thrown to clients). */
+  /** Receives unexpected internal errors (clients get a 500 Status); defaults to an error-level pino logger. */
+  logger?: Logger;
+  /** Also receives every unexpected internal error (tests assert there are none). */
   onError?: (err: unknown) => void;
 }
 
@@ -66,8 +69,10 @@ export class LocalKubeServer {
   private stopControllers: Array<() => void> = [];
   private persistence: Persistence | undefined;
   private authorizer: Authorizer = allowAll;
+  private readonly logger: Logger;
 
   constructor(private readonly options: LocalKubeOptions = {}) {
+    this.logger = options.logger ?? pino({ name: "localkube", level: "error" });
     if (options.dataDir) this.persistence = new Persistence(options.dataDir);
     this.store = new Store({ historyLimit: options.historyLimit ?? 20000 });
     this.service = new ObjectService(this.store, (rt) => this.schemaOf(rt));
@@ -156,7 +161,10 @@ export class LocalKubeServer {
       bodyLimitBytes: this.options.bodyLimitBytes ?? 3 * 1024 * 1024,
       serverAddress: () => new URL(this.url).host,
       latencyMs: () => this.latencyMs,
-      onError: this.options.onError ?? ((err) => console.error("localkube internal error", err)),
+      onError: (err) => {
+        this.logger.error({ err }, "localkube internal error");
+        this.options.onError?.(err);
+      },
     });
     if (this.options.tls) {
       this.tlsMaterial = await createTlsMaterial();
