@@ -5,6 +5,7 @@
 import type { AccessGrant, Target, User } from "../api/index.js";
 import { ACCESS_GRANTS, TARGETS, USERS } from "../controllers/resources.js";
 import { ApiError, KubeClient, loadKubeConfig, type KubeObject } from "../runtime/index.js";
+import { messageOf } from "./command.js";
 
 export interface ClusterOptions {
   kubeconfig?: string;
@@ -12,7 +13,14 @@ export interface ClusterOptions {
 }
 
 export function connect(options: ClusterOptions): KubeClient {
-  const config = loadKubeConfig(options.kubeconfig);
+  let config;
+  try {
+    config = loadKubeConfig(options.kubeconfig);
+  } catch (err) {
+    throw new Error(
+      `cannot load the kubeconfig${options.kubeconfig ? ` ${options.kubeconfig}` : ""}: ${messageOf(err)}`,
+    );
+  }
   if (options.context) {
     if (!config.getContexts().some((c) => c.name === options.context))
       throw new Error(`context ${JSON.stringify(options.context)} is not in the kubeconfig`);

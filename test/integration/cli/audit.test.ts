@@ -107,7 +107,7 @@ describe("errors", () => {
   it("a missing kubeconfig is an error on stderr", async () => {
     const result = await roster(["access"], path.resolve("test/fixtures/hr/no-such-kubeconfig"), AUDIT_NOW);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: /);
+    expect(result.stderr).toMatch(/^error: cannot load the kubeconfig .*no-such-kubeconfig: /);
   });
 });
 
