@@ -280,6 +280,7 @@ describe("Roster under its ServiceAccount with RBAC enforced", () => {
       "patch roster.dev/users",
       "get secrets",
       "create secrets",
+      "create events.k8s.io/events",
       "create coordination.k8s.io/leases",
       "update coordination.k8s.io/leases",
     ])
