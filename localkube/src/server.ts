@@ -8,7 +8,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import { Authenticator } from "./access/authn.js";
-import { allowAll, type Authorizer } from "./access/authz.js";
+import { allowAll, type Authorizer, type Decision, type RequestAttributes } from "./access/authz.js";
 import { rbacAuthorizer, seedBootstrapRbac } from "./access/rbacAuthorizer.js";
 import { CrdController } from "./crd/controller.js";
 import { badRequest } from "./errors.js";
@@ -44,6 +44,8 @@ export interface LocalKubeOptions {
   historyLimit?: number;
   /** Receives unexpected internal errors (clients get a 500 Status); defaults to an error-level pino logger. */
   logger?: Logger;
+  /** Observes every authorization decision for non-admin users (e.g. to audit least privilege). */
+  onAuthorization?: (attributes: RequestAttributes, decision: Decision) => void;
   /** Also receives every unexpected internal error (tests assert there are none). */
   onError?: (err: unknown) => void;
 }
@@ -103,6 +105,17 @@ export class LocalKubeServer {
     return schema;
   }
 
+  private observedAuthorizer(): Authorizer {
+    const inner = this.authorizer;
+    const observe = this.options.onAuthorization;
+    if (!observe) return inner;
+    return (attributes) => {
+      const decision = inner(attributes);
+      observe(attributes, decision);
+      return decision;
+    };
+  }
+
   get minorVersion(): number {
     return this.options.minorVersion ?? 31;
   }
@@ -156,7 +169,7 @@ export class LocalKubeServer {
     const listener = createRequestListener({
       context: this.context(),
       authenticator: this.authenticator,
-      authorizer: () => this.authorizer,
+      authorizer: () => this.observedAuthorizer(),
       minorVersion: this.minorVersion,
       bodyLimitBytes: this.options.bodyLimitBytes ?? 3 * 1024 * 1024,
       serverAddress: () => new URL(this.url).host,

@@ -36,8 +36,14 @@ subjects:
 describe("localkube authentication and RBAC", () => {
   let kube: LocalKube;
   let token: string;
+  const decisions: string[] = [];
   beforeAll(async () => {
-    kube = await startLocalKube({ rbac: true });
+    kube = await startLocalKube({
+      rbac: true,
+      server: {
+        onAuthorization: (a, d) => decisions.push(`${a.verb} ${a.resource || a.nonResourceURL} ${d.allowed}`),
+      },
+    });
     const applied = await kube.kubectl(["apply", "-f", "-"], { input: SETUP });
     expect(applied.stderr).toBe("");
     token = await kube.issueServiceAccountToken("team-a", "deployer");
@@ -131,5 +137,10 @@ describe("localkube authentication and RBAC", () => {
     const list = await api.listNamespacedConfigMap({ namespace: "team-a" });
     expect(list.items.map((i) => i.metadata?.name)).toContain("mine");
     await expect(api.listNamespacedSecret({ namespace: "default" })).rejects.toMatchObject({ code: 403 });
+  });
+
+  it("reports every decision to onAuthorization", () => {
+    expect(decisions).toContain("list configmaps true");
+    expect(decisions).toContain("delete configmaps false");
   });
 });
