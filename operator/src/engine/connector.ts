@@ -18,6 +18,8 @@
  *   in messages.
  */
 
+import type { RosterError } from "../errors.js";
+
 /** A value a target attribute can take; `null` in an update clears the attribute. */
 export type AttributeValue = string | string[];
 
@@ -65,6 +67,9 @@ export interface ApplyResult {
   id: string | undefined;
 }
 
+/** The outcome of one change of a batch: what `apply` would have returned or thrown. */
+export type BatchOutcome = { ok: true; result: ApplyResult } | { ok: false; error: RosterError };
+
 export interface ListOptions {
   signal?: AbortSignal;
   /** Roles (groups) Roster manages in this target; membership of other groups is not reported. */
@@ -82,4 +87,9 @@ export interface Connector {
   check(): Promise<void>;
   /** Releases connections. */
   close(): Promise<void>;
+  /**
+   * Optional: applies many changes faster than one by one (e.g. creates in one transaction), with
+   * exactly the outcome `apply` would give each, in input order. Used for bulk creates.
+   */
+  applyBatch?(changes: readonly AccountChange[]): Promise<BatchOutcome[]>;
 }

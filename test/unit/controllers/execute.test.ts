@@ -88,3 +88,36 @@ describe("executePlan", () => {
     expect(results.sort()).toEqual(["delete:Transient", "disable:Terminal"]);
   });
 });
+
+describe("executePlan with a connector that batches", () => {
+  it("sends lone creates through applyBatch after revocations, and reports each outcome", async () => {
+    const fake = fakeConnector();
+    const batches: string[][] = [];
+    const connector: Connector = {
+      ...fake.connector,
+      applyBatch: async (changes) => {
+        batches.push(changes.map((c) => (c.op === "create" ? c.account.username : c.username)));
+        return changes.map((c) =>
+          c.op === "create" && c.account.username === "bad"
+            ? { ok: false as const, error: new TerminalError("InvalidRoleName", "bad name") }
+            : { ok: true as const, result: { id: "x" } },
+        );
+      },
+    };
+    const report = await executePlan(
+      connector,
+      [
+        create("ann"),
+        op({ op: "disable", username: "old" }, true),
+        create("bad"),
+        create("bob"),
+        op({ op: "addRoles", username: "bob", roles: ["r"] }),
+      ],
+      { concurrency: 2 },
+    );
+    expect(fake.calls).toEqual(["disable:old", "create:bob", "addRoles:bob"]);
+    expect(batches).toEqual([["ann", "bad"]]);
+    expect(report.failed.map((f) => f.error.reason)).toEqual(["InvalidRoleName"]);
+    expect(report.succeeded).toHaveLength(4);
+  });
+});

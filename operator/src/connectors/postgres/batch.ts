@@ -7,13 +7,13 @@
  * through the ordinary `apply`, which knows how to settle each of those cases, so the outcome of
  * every change is exactly what `apply` alone would give. Other changes run one by one, in order.
  */
-import type { AccountChange, ApplyResult, DesiredAccount } from "../../engine/connector.js";
+import type { AccountChange, ApplyResult, BatchOutcome, DesiredAccount } from "../../engine/connector.js";
 import { TransientError, isRosterError, type RosterError } from "../../errors.js";
 import { createAccountStatements } from "./accounts.js";
 import type { OperationContext } from "./catalog.js";
 import { script } from "./sql.js";
 
-export type BatchOutcome = { ok: true; result: ApplyResult } | { ok: false; error: RosterError };
+export type { BatchOutcome };
 
 /** Creates per transaction: large enough to amortise round trips, small enough to retry cheaply. */
 export const CREATE_CHUNK_SIZE = 100;

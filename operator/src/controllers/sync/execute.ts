@@ -50,6 +50,14 @@ function groupByAccount(operations: readonly PlannedOperation[]): PlannedOperati
   ];
 }
 
+/** Creates sent to a connector's applyBatch at once. */
+const BATCH_SIZE = 500;
+
+/** An account whose only operation is a create: can go through the connector's batch path. */
+function isLoneCreate(group: PlannedOperation[]): boolean {
+  return group.length === 1 && group[0]?.change.op === "create";
+}
+
 export async function executePlan(
   connector: Connector,
   operations: readonly PlannedOperation[],
@@ -57,6 +65,52 @@ export async function executePlan(
 ): Promise<ExecutionReport> {
   const report: ExecutionReport = { succeeded: [], failed: [], skipped: [] };
   const groups = groupByAccount(operations);
+  if (!connector.applyBatch) {
+    await runGroups(connector, groups, options, report);
+    return report;
+  }
+  // Revocations first, then bulk creates in batches, then everything else.
+  const revoking = groups.filter((g) => g.some((o) => o.revocation));
+  const creates = groups.filter((g) => !g.some((o) => o.revocation) && isLoneCreate(g)).flat();
+  const rest = groups.filter((g) => !g.some((o) => o.revocation) && !isLoneCreate(g));
+  await runGroups(connector, revoking, options, report);
+  for (let i = 0; i < creates.length && !options.signal?.aborted; i += BATCH_SIZE) {
+    await runBatch(connector, creates.slice(i, i + BATCH_SIZE), options, report);
+  }
+  await runGroups(connector, rest, options, report);
+  return report;
+}
+
+async function runBatch(
+  connector: Connector,
+  batch: PlannedOperation[],
+  options: ExecuteOptions,
+  report: ExecutionReport,
+): Promise<void> {
+  const started = performance.now();
+  const outcomes = await (connector.applyBatch as NonNullable<Connector["applyBatch"]>)(
+    batch.map((o) => o.change),
+  );
+  const each = (performance.now() - started) / Math.max(1, batch.length);
+  batch.forEach((operation, i) => {
+    const outcome = outcomes[i];
+    if (outcome?.ok) {
+      report.succeeded.push(operation);
+      options.onResult?.(operation, undefined, each, outcome.result.id);
+      return;
+    }
+    const error = outcome ? outcome.error : withContext("batch apply", new Error("no outcome returned"));
+    report.failed.push({ operation, error });
+    options.onResult?.(operation, error, each, undefined);
+  });
+}
+
+async function runGroups(
+  connector: Connector,
+  groups: PlannedOperation[][],
+  options: ExecuteOptions,
+  report: ExecutionReport,
+): Promise<void> {
   let next = 0;
 
   const runGroup = async (group: PlannedOperation[]): Promise<void> => {
@@ -89,5 +143,4 @@ export async function executePlan(
   };
   const workers = Math.max(1, Math.min(options.concurrency, groups.length));
   await Promise.all(Array.from({ length: workers }, () => worker()));
-  return report;
 }

@@ -1,5 +1,6 @@
 import type { AccountStatusEntry } from "../../engine/account-status.js";
 import type { ObservedAccount } from "../../engine/connector.js";
+import type { TokenBucketLimiter } from "../../runtime/index.js";
 
 /**
  * What the sync knows about one target between reconciles, kept in memory by the leader:
@@ -26,6 +27,8 @@ export interface TargetState {
   held: number;
   /** The release-held-changes annotation value already used to release a hold (each value releases once). */
   usedReleaseToken: string | undefined;
+  /** The token bucket for spec.rateLimit, with the spec it was built from. */
+  rateLimiter?: { spec: string; limiter: TokenBucketLimiter };
 }
 
 export class ProvisioningState {

@@ -1,7 +1,10 @@
 import { ConditionType, MAX_PLAN_OPERATIONS, Reason, type TargetStatus } from "../../api/index.js";
 import type { PlannedOperation } from "../../engine/plan.js";
 import { isOwned } from "../../engine/ownership.js";
-import { setCondition, toKubeTime, type Condition } from "../../runtime/index.js";
+import type { TargetView } from "../../engine/model.js";
+import { isRosterError, withContext, type RosterError } from "../../errors.js";
+import { setCondition, toKubeTime, type Condition, type KubeObject } from "../../runtime/index.js";
+import { RELEASE_HELD_CHANGES_ANNOTATION } from "../resources.js";
 import { usernameOf } from "./effects.js";
 import type { TargetState } from "./target-state.js";
 
@@ -96,4 +99,68 @@ function counts(state: TargetState): NonNullable<TargetStatus["counts"]> {
     if (entry.state === "Failed") failed += 1;
   }
   return { managed, disabled, orphaned: state.orphans.length, conflicts, failed, held: state.held };
+}
+
+export function connectionVerdict(err: unknown): SyncVerdict["connected"] {
+  const error = isRosterError(err) ? err : withContext("connecting failed", err);
+  const reason =
+    error.reason === "InvalidCredentials" ? Reason.AuthenticationFailed : Reason.ConnectionFailed;
+  return {
+    ok: false,
+    reason: error.reason === "SecretNotFound" ? Reason.SecretNotFound : reason,
+    message: error.message,
+  };
+}
+
+export function syncVerdict(
+  target: TargetView,
+  state: TargetState,
+  failure: RosterError | undefined,
+): SyncVerdict {
+  const connected = { ok: true as const };
+  if (state.held > 0) {
+    return {
+      connected,
+      synced: {
+        ok: false,
+        reason: Reason.SafetyLimitExceeded,
+        message: `${state.held} disables or deletes are held back by the safety limits; annotate the Target with ${RELEASE_HELD_CHANGES_ANNOTATION} to release them.`,
+      },
+    };
+  }
+  if (failure)
+    return { connected, synced: { ok: false, reason: Reason.SyncFailed, message: failure.message } };
+  if (target.mode === "Plan") {
+    return {
+      connected,
+      synced: {
+        ok: true,
+        reason: Reason.PlanReady,
+        message: "Plan mode: the plan is in status.plan; nothing was changed.",
+      },
+    };
+  }
+  if (target.mode === "Observe") {
+    return {
+      connected,
+      synced: {
+        ok: true,
+        reason: Reason.Observing,
+        message: "Observe mode: drift and orphans are reported; nothing was changed.",
+      },
+    };
+  }
+  return {
+    connected,
+    synced: { ok: true, reason: Reason.SyncSucceeded, message: "The target matches the desired state." },
+  };
+}
+
+export function previousPlan(
+  obj: KubeObject,
+  target: TargetView,
+  state: TargetState,
+): TargetStatus["plan"] | undefined {
+  if (target.mode !== "Plan" && state.held === 0) return undefined;
+  return (obj.status as TargetStatus | undefined)?.plan;
 }

@@ -12,7 +12,9 @@ import {
   done,
   requeueAfter,
   resultFromError,
+  sleep,
   toKubeTime,
+  TokenBucketLimiter,
   type Clock,
   type EventRecorder,
   type KubeClient,
@@ -31,7 +33,15 @@ import { executePlan, type ExecutionReport } from "./execute.js";
 import { recordOutcomes } from "./outcomes.js";
 import { ensurePasswordSecret } from "./passwords.js";
 import { changedUsernames, restrictTo } from "./scope.js";
-import { planStatus, targetStatus, type SyncVerdict } from "./target-status.js";
+import { EVENT_REASONS, describeOperation } from "./audit.js";
+import {
+  connectionVerdict,
+  planStatus,
+  previousPlan,
+  syncVerdict,
+  targetStatus,
+  type SyncVerdict,
+} from "./target-status.js";
 import type { ProvisioningState, TargetState } from "./target-state.js";
 
 export interface TargetSyncDeps {
@@ -149,9 +159,29 @@ export class TargetSync {
             type: "Normal",
             reason: EVENT_REASONS[op],
             action: op,
-            note: `${describe(operation)} in ${targetKey}.`,
+            note: `${describeOperation(operation)} in ${targetKey}.`,
           },
     );
+  }
+
+  /** Waits for a token of the Target's rateLimit (spec.rateLimit), when it has one. */
+  private throttleFor(state: TargetState, obj: KubeObject): (() => Promise<void>) | undefined {
+    const limit = (obj.spec as { rateLimit?: { operationsPerSecond: number; burst?: number } }).rateLimit;
+    if (!limit) return undefined;
+    const spec = `${limit.operationsPerSecond}/${limit.burst ?? limit.operationsPerSecond}`;
+    if (state.rateLimiter?.spec !== spec) {
+      const limiter = new TokenBucketLimiter(
+        this.deps.clock,
+        limit.operationsPerSecond,
+        limit.burst ?? limit.operationsPerSecond,
+      );
+      state.rateLimiter = { spec, limiter };
+    }
+    const limiter = state.rateLimiter.limiter;
+    return async () => {
+      const delay = limiter.when("operations");
+      if (delay > 0) await sleep(this.deps.clock, delay);
+    };
   }
 
   /** A failed read leaves every account in scope Pending with the error, so status shows the delay. */
@@ -264,9 +294,11 @@ export class TargetSync {
     const runnable = guard.held ? plan.operations.filter((o) => !isDestructive(o)) : plan.operations;
     if (guard.held) ctx.logger.warn({ destructive: guard.destructive, limit: guard.limit }, guard.message);
     await this.attachPasswords(obj, target, runnable);
+    const throttle = this.throttleFor(state, obj);
     const report = await executePlan(connector, runnable, {
       concurrency: concurrencyOf(obj),
       signal: ctx.signal,
+      ...(throttle ? { throttle } : {}),
       onResult: (operation, error, ms, id) =>
         this.audit(target, state, { operation, error, ms, id }, ctx.logger),
     });
@@ -387,94 +419,6 @@ export class TargetSync {
     await this.deps.pool.release(key);
     return done;
   }
-}
-
-const EVENT_REASONS: Record<PlannedOperation["change"]["op"], string> = {
-  create: "AccountCreated",
-  update: "AccountUpdated",
-  addRoles: "RolesGranted",
-  removeRoles: "RolesRevoked",
-  enable: "AccountEnabled",
-  disable: "AccountDisabled",
-  delete: "AccountDeleted",
-  adopt: "AccountAdopted",
-};
-
-function describe(operation: PlannedOperation): string {
-  const change = operation.change;
-  const username = usernameOf(change);
-  switch (change.op) {
-    case "create":
-      return `Created account ${username}${change.account.roles.length ? ` with roles ${change.account.roles.join(", ")}` : ""}`;
-    case "update":
-      return `Updated ${Object.keys(change.set).sort().join(", ")} of account ${username}`;
-    case "addRoles":
-      return `Granted ${change.roles.join(", ")} to account ${username}`;
-    case "removeRoles":
-      return `Revoked ${change.roles.join(", ")} from account ${username}`;
-    default:
-      return `${EVENT_REASONS[change.op].replace("Account", "")} account ${username}`;
-  }
-}
-
-function connectionVerdict(err: unknown): SyncVerdict["connected"] {
-  const error = isRosterError(err) ? err : withContext("connecting failed", err);
-  const reason =
-    error.reason === "InvalidCredentials" ? Reason.AuthenticationFailed : Reason.ConnectionFailed;
-  return {
-    ok: false,
-    reason: error.reason === "SecretNotFound" ? Reason.SecretNotFound : reason,
-    message: error.message,
-  };
-}
-
-function syncVerdict(target: TargetView, state: TargetState, failure: RosterError | undefined): SyncVerdict {
-  const connected = { ok: true as const };
-  if (state.held > 0) {
-    return {
-      connected,
-      synced: {
-        ok: false,
-        reason: Reason.SafetyLimitExceeded,
-        message: `${state.held} disables or deletes are held back by the safety limits; annotate the Target with ${RELEASE_HELD_CHANGES_ANNOTATION} to release them.`,
-      },
-    };
-  }
-  if (failure)
-    return { connected, synced: { ok: false, reason: Reason.SyncFailed, message: failure.message } };
-  if (target.mode === "Plan") {
-    return {
-      connected,
-      synced: {
-        ok: true,
-        reason: Reason.PlanReady,
-        message: "Plan mode: the plan is in status.plan; nothing was changed.",
-      },
-    };
-  }
-  if (target.mode === "Observe") {
-    return {
-      connected,
-      synced: {
-        ok: true,
-        reason: Reason.Observing,
-        message: "Observe mode: drift and orphans are reported; nothing was changed.",
-      },
-    };
-  }
-  return {
-    connected,
-    synced: { ok: true, reason: Reason.SyncSucceeded, message: "The target matches the desired state." },
-  };
-}
-
-function previousPlan(
-  obj: KubeObject,
-  target: TargetView,
-  state: TargetState,
-): TargetStatus["plan"] | undefined {
-  if (target.mode !== "Plan" && state.held === 0) return undefined;
-  return (obj.status as TargetStatus | undefined)?.plan;
 }
 
 function syncIntervalMs(obj: KubeObject): number {
