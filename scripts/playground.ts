@@ -251,12 +251,16 @@ async function main(): Promise<void> {
       `note: the postgres user cannot reach ${cli.options.dataDir}; servers keep their files in ${process.env.TMPDIR ?? "/tmp"}`,
     );
   const abort = new AbortController();
-  let stopRequested = false;
+  let stopRequestedAt: number | undefined;
   let stopView = () => {};
   let playground: Playground | undefined;
   const stop = () => {
-    if (stopRequested) return void process.exit(130); // a second Ctrl-C: leave at once
-    stopRequested = true;
+    // Wrappers (npm, tsx) may relay the same Ctrl-C again: only a later one means "leave at once".
+    if (stopRequestedAt !== undefined) {
+      if (Date.now() - stopRequestedAt > 2000) process.exit(130);
+      return;
+    }
+    stopRequestedAt = Date.now();
     say("\nstopping...");
     stopView();
     // During start-up, startPlayground stops what it started and rejects; main's caller exits.

@@ -55,12 +55,21 @@ async function addLdapGroups(client: Client, groupsDN: string, roles: string[]):
 export const AD_PEOPLE_OU = "people";
 export const AD_GROUPS_OU = "groups";
 
-async function addAdTree(client: Client, baseDN: string, roles: string[]): Promise<void> {
+/**
+ * The OUs and groups of the AD Target. Each group starts with the domain administrator as a
+ * member Roster does not manage: the AD connector's listing did not return for a group without
+ * any member (seen with Samba 4.17), and real groups rarely start empty anyway.
+ */
+async function addAdTree(client: Client, ad: SambaDc, roles: string[]): Promise<void> {
   for (const ou of [AD_PEOPLE_OU, AD_GROUPS_OU]) {
-    await client.add(`OU=${ou},${baseDN}`, { objectClass: "organizationalUnit", ou });
+    await client.add(`OU=${ou},${ad.baseDN}`, { objectClass: "organizationalUnit", ou });
   }
   for (const cn of roles) {
-    await client.add(`CN=${cn},OU=${AD_GROUPS_OU},${baseDN}`, { objectClass: "group", sAMAccountName: cn });
+    await client.add(`CN=${cn},OU=${AD_GROUPS_OU},${ad.baseDN}`, {
+      objectClass: "group",
+      sAMAccountName: cn,
+      member: ad.adminDN,
+    });
   }
 }
 
@@ -71,7 +80,7 @@ export async function seedDirectories(
 ): Promise<void> {
   await withSlapdAdmin(systems.ldap, (client) => addLdapGroups(client, systems.ldap.groupsDN, roles.ldap));
   const ad = systems.ad;
-  if (ad) await withSambaAdmin(ad, (client) => addAdTree(client, ad.baseDN, roles.ad));
+  if (ad) await withSambaAdmin(ad, (client) => addAdTree(client, ad, roles.ad));
 }
 
 /** The values manifests/playground/targets/*.yaml are filled with. */
@@ -104,7 +113,7 @@ export function templateValues(systems: TargetSystems): Record<string, string> {
 /**
  * A shell file for the walkthrough's commands: KUBECONFIG; LDAPURI / LDAPBINDDN / LDAPBASE (read
  * by ldapsearch) and LDAP_PASSWORD; the libpq PG* variables psql reads; SCIM_URL / SCIM_TOKEN and
- * a `scim PATH` function (curl with the token); AD_* with --with-ad.
+ * a `scim PATH` function (curl with the token); AD_* and LDAPTLS_REQCERT=never with --with-ad.
  */
 export function environmentScript(systems: TargetSystems, kubeconfigPath: string): string {
   const v = templateValues(systems);
@@ -118,6 +127,7 @@ export function environmentScript(systems: TargetSystems, kubeconfigPath: string
   if (systems.ad) {
     lines.push(
       `export AD_URL='${v.AD_URL}' AD_BIND_DN='${v.AD_BIND_DN}' AD_PASSWORD='${v.AD_PASSWORD}' AD_PEOPLE_DN='${v.AD_PEOPLE_DN}'`,
+      "export LDAPTLS_REQCERT=never # Samba's certificate is self-signed",
     );
   }
   return `# Written by the Roster playground at every start (ports and passwords change): source it.\n${lines.join("\n")}\n`;
