@@ -28,6 +28,7 @@ describe.each([
   ["access-target", ["access", "--target", "sales-apps/crm", "-o", "csv"]],
   ["why-bob", ["why", "bob.martin"]],
   ["why-carla", ["why", "carla.diaz"]],
+  ["why-mia", ["why", "mia.kovacs"]],
   ["orphans", ["orphans"]],
   ["plan", ["plan"]],
   ["plan-json", ["plan", "crm", "-o", "json"]],
