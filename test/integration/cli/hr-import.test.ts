@@ -128,6 +128,28 @@ describe("roster hr import", () => {
     expect(versions(await users())).toEqual(before);
   });
 
+  it("a JSON export of the same people plans exactly the same changes as the CSV one", async () => {
+    type Plan = {
+      summary: unknown;
+      hires: Array<{ name: string; spec: unknown }>;
+      moves: Array<{ name: string; changes: unknown }>;
+      leavers: unknown;
+    };
+    const plan = async (file: string) => {
+      const result = await importFile(file, "--dry-run", "-o", "json");
+      expect(result.stderr).toBe("");
+      const parsed = JSON.parse(result.stdout) as Plan;
+      return {
+        ...parsed,
+        hires: parsed.hires.map((h) => ({ name: h.name, spec: h.spec })),
+        moves: parsed.moves.map((m) => ({ name: m.name, changes: m.changes })),
+      };
+    };
+    const fromJson = await plan("export-2.json");
+    expect(fromJson).toEqual(await plan("export-2.csv"));
+    expect(fromJson.summary).toEqual({ hires: 1, moves: 1, leavers: 1, unchanged: 10 });
+  });
+
   it("applies the next export: exactly the hire, the mover and the leaver change; nobody is deleted", async () => {
     const before = await users();
     const result = await importFile("export-2.csv");
