@@ -4,6 +4,7 @@
  */
 import { badRequest, invalid, type StatusCause } from "../errors.js";
 import type { CustomResourceSchema, FieldValidation } from "../crd/schemaSeam.js";
+import { pruneBuiltinFields } from "../kinds/builtinFields.js";
 import { kindHook } from "../kinds/hooks.js";
 import type { KubeObject, ResourceType } from "../kinds/types.js";
 import { OBJECT_META_FIELDS, nameRuleFor, validateObjectMeta } from "./meta.js";
@@ -65,7 +66,7 @@ function handleUnknownFields(rt: ResourceType, unknown: string[], mode: FieldVal
 export function admit(input: AdmissionInput): AdmissionResult {
   const { rt, old } = input;
   let object = input.object;
-  const unknown = pruneMetadata(object);
+  const unknown = [...pruneMetadata(object), ...pruneBuiltinFields(rt.builtin ? rt.storeKey : "", object)];
   const causes: StatusCause[] = [...(input.extraCauses ?? [])];
   const hook = kindHook(rt.storeKey);
   if (hook && !input.statusOnly) causes.push(...hook(object, old, rt));

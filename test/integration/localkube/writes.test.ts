@@ -270,6 +270,14 @@ describe("localkube writes (W1-W9, S1, G1)", () => {
       aWidget("w-fv2", { size: 1, colour: "red" }),
     );
     expect(ignore.headers.get("warning")).toBeNull();
+    const typo = await kube.kubectl(["apply", "-f", "-"], {
+      input: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo}\ndatas: {a: b}\n",
+    });
+    expect(typo.stderr).toContain('strict decoding error: unknown field "datas"');
+    const builtinWarn = await call(kube, "POST", CMS, { metadata: { name: "typo", bogus: 1 }, datas: {} });
+    expect(builtinWarn.headers.get("warning")).toBe(
+      '299 - "unknown field \\"metadata.bogus\\"", 299 - "unknown field \\"datas\\""',
+    );
   });
 
   it("W8: dryRun=All validates and persists nothing", async () => {
