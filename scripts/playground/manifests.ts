@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 
 export const PLAYGROUND_NAMESPACE = "playground";
 
@@ -43,10 +43,10 @@ interface Doc {
   spec?: { target?: string; roles?: string[] };
 }
 
-function documents(text: string): Array<{ source: string; doc: Doc }> {
+function documents(text: string): Doc[] {
   return parseAllDocuments(text)
     .filter((d) => d.contents !== null)
-    .map((d) => ({ source: d.toString(), doc: d.toJS() as Doc }));
+    .map((d) => d.toJS() as Doc);
 }
 
 /** Reads the manifests for the enabled targets (names from TARGET_NAMES), Targets filled with `values`. */
@@ -65,12 +65,12 @@ export async function loadManifests(
     ...(await yamlFiles(path.join(root, "grants"))),
     ...(await yamlFiles(path.join(root, "users"))),
   ]) {
-    for (const { source, doc } of documents(await readFile(file, "utf8"))) {
+    for (const doc of documents(await readFile(file, "utf8"))) {
       const forTarget = doc.kind !== "AccessGrant" || targets.includes(doc.spec?.target ?? "");
-      if (forTarget) seed.push(source);
+      if (forTarget) seed.push(stringify(doc));
     }
   }
-  return { infrastructure: infrastructure.join("\n---\n"), seed: seed.join("\n---\n") };
+  return { infrastructure: infrastructure.join("\n---\n"), seed: seed.join("---\n") };
 }
 
 /**
@@ -81,7 +81,7 @@ export async function rolesOf(root: string, target: string): Promise<string[]> {
   const roles = new Set<string>();
   for (const sub of ["grants", "walkthrough"]) {
     for (const file of await yamlFiles(path.join(root, sub))) {
-      for (const { doc } of documents(await readFile(file, "utf8"))) {
+      for (const doc of documents(await readFile(file, "utf8"))) {
         if (doc.kind === "AccessGrant" && doc.spec?.target === target)
           doc.spec.roles?.forEach((r) => roles.add(r));
       }
