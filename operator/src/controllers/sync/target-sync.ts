@@ -1,4 +1,3 @@
-import type { Logger } from "pino";
 import type { TargetStatus } from "../../api/index.js";
 import { Reason } from "../../api/index.js";
 import type { Connector, ObservedAccount } from "../../engine/connector.js";
@@ -7,7 +6,7 @@ import { isDestructive, massChangeGuard } from "../../engine/guard.js";
 import type { TargetView } from "../../engine/model.js";
 import { ownerMarker } from "../../engine/ownership.js";
 import { planTarget, type PlannedOperation, type TargetPlan } from "../../engine/plan.js";
-import { isRosterError, withContext, type RosterError } from "../../errors.js";
+import { isRosterError, withContext } from "../../errors.js";
 import {
   done,
   requeueAfter,
@@ -28,12 +27,11 @@ import type { ConnectorPool } from "../connector-pool.js";
 import type { RosterMetrics } from "../metrics.js";
 import { RELEASE_HELD_CHANGES_ANNOTATION } from "../resources.js";
 import { grantView, targetView, userVersion, userView } from "../views.js";
-import { afterChange, usernameOf } from "./effects.js";
 import { executePlan, type ExecutionReport } from "./execute.js";
 import { recordOutcomes } from "./outcomes.js";
 import { ensurePasswordSecret } from "./passwords.js";
 import { changedUsernames, restrictTo } from "./scope.js";
-import { EVENT_REASONS, describeOperation } from "./audit.js";
+import { OperationAudit } from "./audit.js";
 import {
   connectionVerdict,
   planStatus,
@@ -70,7 +68,11 @@ const OBSERVE_CONCURRENCY = 8;
  * what makes a leaver's revocation fast. Nothing is ever pruned after a failed read.
  */
 export class TargetSync {
-  constructor(private readonly deps: TargetSyncDeps) {}
+  private readonly audit: OperationAudit;
+
+  constructor(private readonly deps: TargetSyncDeps) {
+    this.audit = new OperationAudit(deps);
+  }
 
   readonly reconcile = async (key: string, ctx: ReconcileContext): Promise<ReconcileResult> => {
     const obj = this.deps.targets.get(key);
@@ -138,30 +140,6 @@ export class TargetSync {
       notify.add(name);
     }
     for (const user of notify) this.deps.onUserChanged(user);
-  }
-
-  /** An Event per account change on the User it is for (names only: never values or passwords). */
-  private recordEvent(targetKey: string, operation: PlannedOperation, username: string, error?: RosterError) {
-    const regarding =
-      (operation.user && this.deps.users.get(operation.user)) || this.deps.targets.get(targetKey);
-    if (!regarding) return;
-    const op = operation.change.op;
-    void this.deps.events.record(
-      regarding,
-      error
-        ? {
-            type: "Warning",
-            reason: "OperationFailed",
-            action: op,
-            note: `${op} of account ${username} in ${targetKey} failed: ${error.message}`,
-          }
-        : {
-            type: "Normal",
-            reason: EVENT_REASONS[op],
-            action: op,
-            note: `${describeOperation(operation)} in ${targetKey}.`,
-          },
-    );
   }
 
   /** Waits for a token of the Target's rateLimit (spec.rateLimit), when it has one. */
@@ -300,7 +278,7 @@ export class TargetSync {
       signal: ctx.signal,
       ...(throttle ? { throttle } : {}),
       onResult: (operation, error, ms, id) =>
-        this.audit(target, state, { operation, error, ms, id }, ctx.logger),
+        this.audit.record(target, state, { operation, error, ms, id }, ctx.logger),
     });
     return { ...report, notRun: held };
   }
@@ -312,46 +290,6 @@ export class TargetSync {
       const password = await ensurePasswordSecret(this.deps.client, obj, operation.change.account.username);
       operation.change.account.password = password;
     }
-  }
-
-  /** One structured log line per operation (no values), metrics, and the sync's picture of the target. */
-  private audit(
-    target: TargetView,
-    state: TargetState,
-    outcome: {
-      operation: PlannedOperation;
-      error: RosterError | undefined;
-      ms: number;
-      id: string | undefined;
-    },
-    logger: Logger,
-  ): void {
-    const { operation, error, ms, id } = outcome;
-    const username = usernameOf(operation.change);
-    const targetKey = `${target.namespace}/${target.name}`;
-    const change = operation.change;
-    const attributes = change.op === "update" ? Object.keys(change.set) : undefined;
-    const roles = change.op === "addRoles" || change.op === "removeRoles" ? change.roles : undefined;
-    const result = error ? error.kind : "Success";
-    logger.info(
-      {
-        target: targetKey,
-        operation: change.op,
-        account: username,
-        attributes,
-        roles,
-        result,
-        ms: Math.round(ms),
-      },
-      error ? `operation failed: ${error.message}` : "operation applied",
-    );
-    this.deps.metrics.operation(targetKey, change.op, result);
-    this.recordEvent(targetKey, operation, username, error);
-    if (error) return;
-    const after = afterChange(state.observed.get(username), change, id);
-    if (after) state.observed.set(username, after);
-    else state.observed.delete(username);
-    if (operation.revocation) this.deps.metrics.revoked(targetKey, state, username, this.deps.clock.now());
   }
 
   private async finish(
