@@ -22,6 +22,18 @@ interface Condition {
   lastTransitionTime?: string;
 }
 
+function namesOf(names: JsonObject | undefined): string[] {
+  if (!names) return [];
+  const list = [
+    names["plural"],
+    names["singular"],
+    names["kind"],
+    names["listKind"],
+    ...((names["shortNames"] as string[] | undefined) ?? []),
+  ];
+  return list.filter((n): n is string => typeof n === "string" && n !== "");
+}
+
 export class CrdController {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -68,16 +80,16 @@ export class CrdController {
     this.timers.add(timer);
   }
 
+  /** True when another CRD of the group already holds (has accepted) one of this CRD's names. */
   private conflictsWith(crd: KubeObject): boolean {
     const spec = crdSpec(crd);
-    return this.store
-      .list(CRD_KEY)
-      .some(
-        (other) =>
-          other.metadata.name !== crd.metadata.name &&
-          crdSpec(other).group === spec.group &&
-          crdSpec(other).names.kind === spec.names.kind,
-      );
+    const mine = new Set(namesOf(spec.names as unknown as JsonObject));
+    return this.store.list(CRD_KEY).some((other) => {
+      if (other.metadata.name === crd.metadata.name || crdSpec(other).group !== spec.group) return false;
+      const accepted = (other["status"] as JsonObject | undefined)?.["acceptedNames"] as
+        JsonObject | undefined;
+      return namesOf(accepted).some((n) => mine.has(n));
+    });
   }
 
   private reconcile(name: string): void {
@@ -145,7 +157,7 @@ export class CrdController {
 
   private cleanup(crd: KubeObject): void {
     const name = crd.metadata.name ?? "";
-    this.writeStatus(crd, true, true);
+    this.writeStatus(crd, !this.conflictsWith(crd), true);
     const types = this.registry.customFor(name);
     const rt = types[0];
     const remaining = rt ? this.store.list(rt.storeKey) : [];

@@ -259,6 +259,33 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
     ]);
   });
 
+  it("C2: a CRD whose names are taken is not accepted and not served", async () => {
+    const crd = WIDGET_CRD.replace("name: widgets.example.com", "name: gizmos.example.com").replace(
+      "plural: widgets",
+      "plural: gizmos",
+    );
+    await kube.kubectl(["apply", "-f", "-"], { input: crd });
+    const status = await eventually(async () => {
+      const got = (
+        await call(kube, "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.example.com")
+      ).json;
+      return got.status?.conditions ? got.status : undefined;
+    });
+    expect(
+      status.conditions.map((c: { type: string; status: string; reason: string }) => [
+        c.type,
+        c.status,
+        c.reason,
+      ]),
+    ).toEqual([["NamesAccepted", "False", "NotAccepted"]]);
+    expect((await call(kube, "GET", "/apis/example.com/v1/namespaces/default/gizmos")).status).toBe(404);
+    const original = (
+      await call(kube, "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com")
+    ).json;
+    expect(original.status.conditions[0].status).toBe("True");
+    await call(kube, "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gizmos.example.com");
+  });
+
   it("C4/C5/C6: schema validation messages, pruning and defaulting", async () => {
     const invalid = await call(kube, "POST", WIDGETS, aWidget("bad", { size: "big", mode: "medium" }));
     expect(invalid.status).toBe(422);
