@@ -278,4 +278,38 @@ describe("Roster policies with OpenLDAP", () => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expires));
     await waitForCondition(env, "accessgrant", "temporary-staff", "Expired", "True", "policies");
   });
+
+  it("ends a contractor's access at the endDate instant, without anyone acting", async () => {
+    await target("contract");
+    const end = new Date(Date.now() + 4000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    await env.apply(user("cora", "contract", `  employmentType: Contractor\n  endDate: "${end}"`));
+    await waitForCondition(env, "user", "cora", "Ready", "True");
+    expect(await locked("contract", "cora")).toBe(false);
+    await waitFor("cora disabled at the end date", () => locked("contract", "cora"), 20_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(end));
+    expect(await members("contract", "staff")).toEqual([]);
+  });
+
+  it.each([
+    { policy: "Delete", expectAccount: false },
+    { policy: "Retain", expectAccount: true },
+  ])("applies leavePolicy $policy when a User is deleted", async ({ policy, expectAccount }) => {
+    const name = `leave-${policy.toLowerCase()}`;
+    const person = `${policy.toLowerCase()}-person`;
+    await target(name, `  leavePolicy: { type: ${policy} }`);
+    await env.apply(user(person, name));
+    await waitForCondition(env, "user", person, "Ready", "True");
+    await env.kube.kubectl(["delete", "user", person, "--wait=false"]);
+    await waitFor(`${person} gone from the API`, async () => {
+      const result = await env.kube.kubectl(["get", "user", person]);
+      return result.code !== 0 && result.stderr.includes("NotFound");
+    });
+    const entry = await account(name, person);
+    if (expectAccount) {
+      expect(entry).toBeDefined();
+      expect(await locked(name, person)).toBe(false);
+    } else {
+      expect(entry).toBeUndefined();
+    }
+  });
 });
