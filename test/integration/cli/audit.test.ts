@@ -30,6 +30,7 @@ describe.each([
   ["why-carla", ["why", "carla.diaz"]],
   ["why-mia", ["why", "mia.kovacs"]],
   ["orphans", ["orphans"]],
+  ["orphans-namespace", ["orphans", "-n", "identity"]],
   ["plan", ["plan"]],
   ["plan-json", ["plan", "crm", "-o", "json"]],
 ])("roster %s", (name, args) => {
@@ -97,6 +98,10 @@ describe("errors", () => {
       'error: access: unknown output format "xml": use one of table, json, yaml, csv\nSee "roster access --help".\n',
     ],
     [["access", "--frobnicate"], expect.stringContaining("error: access: Unknown option '--frobnicate'")],
+    [
+      ["access", "--target", "identity/directory", "-n", "other"],
+      'error: access: target "identity/directory" is not in namespace other\nSee "roster access --help".\n',
+    ],
     [["frobnicate"], expect.stringContaining('error: unknown command "frobnicate')],
   ])("roster %j fails on stderr, naming the object", async (args, stderr) => {
     const result = await run(...(args as string[]));

@@ -1,5 +1,6 @@
 import type { AccessGrant, AccountStatus, Target, User } from "../../../operator/src/api/index.js";
 import { accessRows } from "../../../operator/src/cli/audit/access.js";
+import { targetFilter } from "../../../operator/src/cli/audit/common.js";
 import { orphanRows } from "../../../operator/src/cli/audit/orphans.js";
 import { planRows, planViews } from "../../../operator/src/cli/audit/plan.js";
 import { describeSelector, explain } from "../../../operator/src/cli/audit/why.js";
@@ -154,13 +155,21 @@ describe("access", () => {
     expect(row).toMatchObject({ since: "2026-05-01T00:00:00Z", until: "2026-05-31T00:00:00Z" });
   });
 
-  it.each([
-    [{ user: "bob" }, ["bob"]],
-    [{ target: "directory" }, ["ann", "bob"]],
-    [{ target: "identity/crm" }, []],
-    [{ target: "other/directory" }, []],
-  ])("filters by %j", (filter, users) => {
+  it.each<[string, { user?: string; target?: string; namespace?: string }, string[]]>([
+    ["a user", { user: "bob" }, ["bob"]],
+    ["a target name in any namespace", { target: "directory" }, ["ann", "bob"]],
+    ["a namespaced target", { target: "identity/crm" }, []],
+    ["a target in another namespace", { target: "other/directory" }, []],
+    ["a namespace", { namespace: "identity" }, ["ann", "bob"]],
+    ["another namespace", { namespace: "other" }, []],
+    ["a namespace and a target name", { namespace: "identity", target: "directory" }, ["ann", "bob"]],
+  ])("filters by %s", (_name, flags, users) => {
+    const filter = { user: flags.user, target: targetFilter(flags.target, flags.namespace) };
     expect(accessRows(snapshot, filter).map((r) => r.user)).toEqual(users);
+  });
+
+  it("rejects a target in one namespace with -n naming another", () => {
+    expect(targetFilter("identity/directory", "other")).toBeUndefined();
   });
 });
 

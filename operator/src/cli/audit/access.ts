@@ -13,11 +13,12 @@ import {
   targetMatches,
   userMatches,
   windowOf,
+  type TargetFilter,
 } from "./common.js";
 
 export interface AccessFilter {
   user?: string;
-  target?: string;
+  target?: TargetFilter;
 }
 
 export interface AccessRow extends Row {

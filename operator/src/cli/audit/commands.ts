@@ -1,10 +1,17 @@
 /** The audit commands: `roster access`, `roster why USER`, `roster orphans`, `roster plan [TARGET]`. */
-import { outputFormat, parseCommand, positionals, stringFlag, type GlobalFlags } from "../args.js";
+import {
+  outputFormat,
+  parseCommand,
+  positionals,
+  stringFlag,
+  UsageError,
+  type GlobalFlags,
+} from "../args.js";
 import { connect, readSnapshot, type Snapshot } from "../cluster.js";
 import type { CliIo, Command } from "../command.js";
 import { renderJson, renderRows, renderYaml, type OutputFormat } from "../output.js";
 import { ACCESS_COLUMNS, accessRows } from "./access.js";
-import { findUser, keyOf, targetMatches } from "./common.js";
+import { findUser, keyOf, targetFilter, targetMatches, type TargetFilter } from "./common.js";
 import { ORPHAN_COLUMNS, orphanRows } from "./orphans.js";
 import { PLAN_COLUMNS, planNotes, planRows, planViews } from "./plan.js";
 import { explain } from "./why.js";
@@ -24,6 +31,16 @@ async function snapshot(flags: GlobalFlags): Promise<Snapshot> {
   }
 }
 
+const NAMESPACE_OPTION = { namespace: { type: "string", short: "n" } } as const;
+
+/** The Target filter from --target / a TARGET argument and -n; a disagreement is a usage error. */
+function filterOf(target: string | undefined, namespace: string | boolean | undefined): TargetFilter {
+  const filter = targetFilter(target, stringFlag(namespace));
+  if (!filter)
+    throw new UsageError(`target ${JSON.stringify(target)} is not in namespace ${String(namespace)}`);
+  return filter;
+}
+
 function noneFound(io: CliIo, format: OutputFormat, what: string): boolean {
   if (format === "table") io.err(`No ${what} found.\n`);
   return format === "table";
@@ -39,12 +56,18 @@ Usage: roster access [--user USER] [--target [NAMESPACE/]TARGET] [-o table|json|
 Flags:
       --user USER       only this User (object name or username)
       --target TARGET   only this Target (namespace/name, or a name in any namespace)
+  -n, --namespace NS    only Targets in this namespace
 ${COMMON_FLAGS}`,
   run: async (args, io) => {
-    const parsed = parseCommand(args, { user: { type: "string" }, target: { type: "string" } });
+    const parsed = parseCommand(args, {
+      user: { type: "string" },
+      target: { type: "string" },
+      ...NAMESPACE_OPTION,
+    });
     positionals(parsed, []);
     const format = outputFormat(parsed.values.output);
-    const filter = { user: stringFlag(parsed.values.user), target: stringFlag(parsed.values.target) };
+    const v = parsed.values;
+    const filter = { user: stringFlag(v.user), target: filterOf(stringFlag(v.target), v.namespace) };
     const snap = await snapshot(parsed.values);
     if (filter.user !== undefined && !findUser(snap.users, filter.user)) {
       io.err(`error: user ${JSON.stringify(filter.user)} not found\n`);
@@ -62,15 +85,16 @@ export const whyCommand: Command = {
   summary: "Explain a User's access target by target: which grants match and why, what expires next",
   help: `Explain why a User has the access they have.
 
-Usage: roster why USER [-o table|json|yaml]
+Usage: roster why USER [-n NAMESPACE] [-o table|json|yaml]
 
 For every Target: the AccessGrants that select the User (named explicitly, or by a label
 selector, shown with the matching labels), each grant's phase and window, and the next change.
 
 Flags:
+  -n, --namespace NS                 only Targets in this namespace
 ${COMMON_FLAGS}`,
   run: async (args, io) => {
-    const parsed = parseCommand(args, {});
+    const parsed = parseCommand(args, NAMESPACE_OPTION);
     const [name] = positionals(parsed, ["USER"]);
     const format = outputFormat(parsed.values.output, ["table", "json", "yaml"]);
     const snap = await snapshot(parsed.values);
@@ -79,7 +103,7 @@ ${COMMON_FLAGS}`,
       io.err(`error: user ${JSON.stringify(name)} not found\n`);
       return 1;
     }
-    const explanation = explain(snap, user, io.now());
+    const explanation = explain(snap, user, io.now(), filterOf(undefined, parsed.values.namespace));
     if (format === "json") io.out(renderJson(explanation));
     else if (format === "yaml") io.out(renderYaml(explanation));
     else io.out(renderWhy(explanation));
@@ -93,16 +117,18 @@ export const orphansCommand: Command = {
   help: `List accounts no User wants any more (orphans, from the Targets' status) and accounts
 Roster does not own that hold a User's name (conflicts, from the Users' status).
 
-Usage: roster orphans [--target [NAMESPACE/]TARGET] [-o table|json|yaml|csv]
+Usage: roster orphans [--target [NAMESPACE/]TARGET] [-n NAMESPACE] [-o table|json|yaml|csv]
 
 Flags:
       --target TARGET   only this Target
+  -n, --namespace NS    only Targets in this namespace
 ${COMMON_FLAGS}`,
   run: async (args, io) => {
-    const parsed = parseCommand(args, { target: { type: "string" } });
+    const parsed = parseCommand(args, { target: { type: "string" }, ...NAMESPACE_OPTION });
     positionals(parsed, []);
     const format = outputFormat(parsed.values.output);
-    const rows = orphanRows(await snapshot(parsed.values), stringFlag(parsed.values.target));
+    const filter = filterOf(stringFlag(parsed.values.target), parsed.values.namespace);
+    const rows = orphanRows(await snapshot(parsed.values), filter);
     if (rows.length === 0 && noneFound(io, format, "orphaned or conflicting accounts")) return 0;
     io.out(renderRows(format, ORPHAN_COLUMNS, rows));
     return 0;
@@ -115,20 +141,22 @@ export const planCommand: Command = {
   help: `Show the operations Roster would run on Targets in Plan mode, or held back by the
 safety limits, as published in the Targets' status.plan.
 
-Usage: roster plan [[NAMESPACE/]TARGET] [-o table|json|yaml|csv]
+Usage: roster plan [[NAMESPACE/]TARGET] [-n NAMESPACE] [-o table|json|yaml|csv]
 
 Flags:
+  -n, --namespace NS                 only Targets in this namespace
 ${COMMON_FLAGS}`,
   run: async (args, io) => {
-    const parsed = parseCommand(args, {});
+    const parsed = parseCommand(args, NAMESPACE_OPTION);
     const [target] = positionals(parsed, ["TARGET"], 1);
     const format = outputFormat(parsed.values.output);
+    const filter = filterOf(target, parsed.values.namespace);
     const snap = await snapshot(parsed.values);
-    if (target !== undefined && !snap.targets.some((t) => targetMatches(target, keyOf(t)))) {
+    if (target !== undefined && !snap.targets.some((t) => targetMatches(filter, keyOf(t)))) {
       io.err(`error: target ${JSON.stringify(target)} not found\n`);
       return 1;
     }
-    const views = planViews(snap, target);
+    const views = planViews(snap, filter);
     if (format === "json" || format === "yaml") {
       io.out(format === "json" ? renderJson({ items: views }) : renderYaml({ items: views }));
       return 0;

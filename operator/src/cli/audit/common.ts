@@ -10,10 +10,32 @@ export function keyOf(obj: { metadata: { namespace?: string; name: string } }): 
   return `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 }
 
-/** Whether a --target filter ("ns/name", or a bare name in any namespace) names this target. */
-export function targetMatches(filter: string | undefined, key: string): boolean {
-  if (filter === undefined) return true;
-  return filter.includes("/") ? filter === key : key.slice(key.indexOf("/") + 1) === filter;
+/** Which Targets a command looks at: a namespace (-n), a name (--target), both, or neither. */
+export interface TargetFilter {
+  namespace?: string;
+  name?: string;
+}
+
+/**
+ * The filter from `--target` ("ns/name", or a name in any namespace) and `-n NAMESPACE`;
+ * undefined when the two disagree about the namespace.
+ */
+export function targetFilter(target?: string, namespace?: string): TargetFilter | undefined {
+  const slash = target?.indexOf("/") ?? -1;
+  const fromTarget = target !== undefined && slash >= 0 ? target.slice(0, slash) : undefined;
+  if (fromTarget !== undefined && namespace !== undefined && fromTarget !== namespace) return undefined;
+  const filter: TargetFilter = {};
+  const ns = fromTarget ?? namespace;
+  if (ns !== undefined) filter.namespace = ns;
+  if (target !== undefined) filter.name = target.slice(slash + 1);
+  return filter;
+}
+
+/** Whether the Target with this "namespace/name" key passes the filter. */
+export function targetMatches(filter: TargetFilter | undefined, key: string): boolean {
+  const slash = key.indexOf("/");
+  if (filter?.namespace !== undefined && key.slice(0, slash) !== filter.namespace) return false;
+  return filter?.name === undefined || key.slice(slash + 1) === filter.name;
 }
 
 /** Whether a --user filter names this User (its object name or its username). */

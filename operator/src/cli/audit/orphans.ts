@@ -5,7 +5,7 @@
  */
 import type { Snapshot } from "../cluster.js";
 import type { Column, Row } from "../output.js";
-import { byKey, keyOf, targetMatches } from "./common.js";
+import { byKey, keyOf, targetMatches, type TargetFilter } from "./common.js";
 
 export interface OrphanRow extends Row {
   target: string;
@@ -73,7 +73,7 @@ function conflicts(snapshot: Snapshot): OrphanRow[] {
   return rows;
 }
 
-export function orphanRows(snapshot: Snapshot, target?: string): OrphanRow[] {
+export function orphanRows(snapshot: Snapshot, target?: TargetFilter): OrphanRow[] {
   const usernames = new Set(snapshot.users.map((u) => u.spec.username));
   return [...targetOrphans(snapshot, usernames), ...conflicts(snapshot)]
     .filter((row) => targetMatches(target, row.target))

@@ -5,7 +5,7 @@
 import type { PlannedOperationStatus, Target } from "../../api/index.js";
 import type { Snapshot } from "../cluster.js";
 import type { Column, Row } from "../output.js";
-import { byKey, keyOf, targetMatches } from "./common.js";
+import { byKey, keyOf, targetMatches, type TargetFilter } from "./common.js";
 
 export interface TargetPlanView {
   target: string;
@@ -32,7 +32,7 @@ function pending(target: Target): boolean {
   return target.spec.mode === "Plan" || (target.status?.counts?.held ?? 0) > 0;
 }
 
-export function planViews(snapshot: Snapshot, filter?: string): TargetPlanView[] {
+export function planViews(snapshot: Snapshot, filter?: TargetFilter): TargetPlanView[] {
   const userOf = new Map(snapshot.users.map((u) => [u.spec.username, u.metadata.name]));
   return snapshot.targets
     .filter((t) => targetMatches(filter, keyOf(t)) && pending(t))

@@ -11,7 +11,17 @@ import { grantPhase, userLifecycle, type GrantPhase, type Phase } from "../../en
 import type { LabelSelector, UserView } from "../../engine/model.js";
 import type { KubeObject } from "../../runtime/index.js";
 import type { Snapshot } from "../cluster.js";
-import { byKey, formatInstant, grantsFor, keyOf, parseInstant, viewOf, windowOf } from "./common.js";
+import {
+  byKey,
+  formatInstant,
+  grantsFor,
+  keyOf,
+  parseInstant,
+  targetMatches,
+  viewOf,
+  windowOf,
+  type TargetFilter,
+} from "./common.js";
 
 export interface GrantMatch {
   grant: string;
@@ -114,10 +124,11 @@ function nextChange(user: User, targets: readonly TargetExplanation[], now: numb
   return first ? { at: formatInstant(first.at) as string, what: first.what } : undefined;
 }
 
-export function explain(snapshot: Snapshot, user: User, now: number): Explanation {
+export function explain(snapshot: Snapshot, user: User, now: number, filter?: TargetFilter): Explanation {
   const life = userLifecycle(userView(user as unknown as KubeObject), now);
   const accountTargets = new Set((user.status?.accounts ?? []).map((a) => a.target));
   const targets = snapshot.targets
+    .filter((target) => targetMatches(filter, keyOf(target)))
     .map((target) => explainTarget(target, snapshot, user, now))
     .filter((t) => t.grants.length > 0 || accountTargets.has(t.target))
     .sort((a, b) => byKey(a.target, b.target));
