@@ -155,7 +155,8 @@ async function runImport(args: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   const failed = await apply(plan, opts, io);
-  report(plan, `HR import of ${path.basename(opts.file)} applied`, opts, io);
+  const outcome = failed > 0 ? `applied, ${failed} User(s) failed` : "applied";
+  report(plan, `HR import of ${path.basename(opts.file)} ${outcome}`, opts, io);
   return failed > 0 ? 1 : 0;
 }
 
