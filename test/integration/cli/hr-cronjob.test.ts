@@ -105,4 +105,40 @@ describe("manifests/hr-import", () => {
     expect(deleted.code).not.toBe(0);
     expect(deleted.stderr).toContain("forbidden");
   });
+  it("an identity that may read but not write Users gets one error per User, naming it, and a non-zero exit", async () => {
+    const applied = await kube.kubectl(["apply", "-f", "-"], {
+      input: `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: reader, namespace: roster-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: users-reader}
+rules: [{apiGroups: [roster.dev], resources: [users], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: users-reader}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: users-reader}
+subjects: [{kind: ServiceAccount, name: reader, namespace: roster-system}]
+`,
+    });
+    expect(applied.stderr).toBe("");
+    const kubeconfig = path.join(dir, "reader-kubeconfig");
+    const token = await kube.issueServiceAccountToken("roster-system", "reader");
+    await writeFile(kubeconfig, kube.server.kubeconfig(token, "reader"));
+    const result = await roster(
+      ["hr", "import", "test/fixtures/hr/export-2.csv", "--mapping", path.join(dir, "mapping.yaml")],
+      kubeconfig,
+    );
+    expect(result.code).toBe(1);
+    const errors = result.stderr.split("\n").filter(Boolean);
+    expect(errors.map((line) => line.slice(0, line.indexOf(": PATCH")))).toEqual([
+      "error: user/kofi.mensah",
+      "error: user/carla.diaz",
+      "error: user/mia.kovacs",
+    ]);
+    for (const line of errors) expect(line).toContain("forbidden");
+    expect(result.stdout).toContain("applied, 3 User(s) failed");
+  });
 });
