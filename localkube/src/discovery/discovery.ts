@@ -52,7 +52,7 @@ function resourceEntries(rt: ResourceType): JsonObject[] {
     singularName: rt.singular,
     namespaced: rt.namespaced,
     kind: rt.kind,
-    verbs: VERBS,
+    verbs: rt.review ? ["create"] : VERBS,
   };
   if (rt.shortNames.length > 0) main["shortNames"] = rt.shortNames;
   if (rt.categories.length > 0) main["categories"] = rt.categories;

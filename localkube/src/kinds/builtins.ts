@@ -14,6 +14,7 @@ interface BuiltinSpec {
   storeKey?: string;
   columns?: PrinterColumn[];
   generation?: boolean;
+  review?: boolean;
 }
 
 const age: PrinterColumn = { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" };
@@ -110,6 +111,14 @@ const SPECS: BuiltinSpec[] = [
     requireResourceVersion: true,
     columns: [{ name: "Holder", type: "string", jsonPath: ".spec.holderIdentity" }, age],
   },
+  {
+    group: "authorization.k8s.io",
+    version: "v1",
+    kind: "SelfSubjectAccessReview",
+    plural: "selfsubjectaccessreviews",
+    namespaced: false,
+    review: true,
+  },
   rbac("Role", "roles", true),
   rbac("ClusterRole", "clusterroles", false),
   rbac("RoleBinding", "rolebindings", true),
@@ -165,6 +174,7 @@ function toResourceType(spec: BuiltinSpec): ResourceType {
     selectableFields: spec.selectableFields ?? [],
     storeKey: spec.storeKey ?? `${spec.group}/${spec.plural}`,
     printerColumns: spec.columns ?? [age],
+    ...(spec.review ? { review: true } : {}),
   };
 }
 

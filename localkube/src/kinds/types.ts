@@ -53,6 +53,8 @@ export interface ResourceType {
   crdName?: string;
   /** Table columns for `kubectl get` (beyond Name). */
   printerColumns: PrinterColumn[];
+  /** Create-only review resource answered by the server, never stored (SelfSubjectAccessReview). */
+  review?: boolean;
   /** The OpenAPI v3 schema of the whole object, if known. */
   schema?: JsonObject;
 }

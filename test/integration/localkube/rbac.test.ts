@@ -139,6 +139,15 @@ describe("localkube authentication and RBAC", () => {
     await expect(api.listNamespacedSecret({ namespace: "default" })).rejects.toMatchObject({ code: 403 });
   });
 
+  it("answers kubectl auth can-i through SelfSubjectAccessReview", async () => {
+    const yes = await kube.kubectl(["auth", "can-i", "create", "configmaps", "-n", "team-a"], { token });
+    expect([yes.code, yes.stdout]).toEqual([0, "yes\n"]);
+    const no = await kube.kubectl(["auth", "can-i", "delete", "configmaps", "-n", "team-a"], { token });
+    expect([no.code, no.stdout]).toEqual([1, "no\n"]);
+    const admin = await kube.kubectl(["auth", "can-i", "delete", "nodes"]);
+    expect(admin.stdout).toBe("yes\n");
+  });
+
   it("reports every decision to onAuthorization", () => {
     expect(decisions).toContain("list configmaps true");
     expect(decisions).toContain("delete configmaps false");
