@@ -1,7 +1,8 @@
 /**
  * Authentication: an admin bearer token, and opaque ServiceAccount tokens issued by the
  * server (TokenRequest or the test hook). Without RBAC every bearer token is accepted as
- * admin, as kubeconfigs of tests expect.
+ * admin, as kubeconfigs of tests expect; with RBAC an unknown token is 401 and a request
+ * without credentials is system:anonymous.
  */
 import { randomBytes } from "node:crypto";
 
@@ -16,6 +17,12 @@ export const ADMIN_USER: UserInfo = {
   name: "localkube-admin",
   groups: ["system:masters", "system:authenticated"],
   admin: true,
+};
+
+export const ANONYMOUS_USER: UserInfo = {
+  name: "system:anonymous",
+  groups: ["system:unauthenticated"],
+  admin: false,
 };
 
 export class Authenticator {
@@ -56,7 +63,8 @@ export class Authenticator {
         };
       if (token === this.adminToken) return ADMIN_USER;
     }
-    if (this.strict) return undefined;
-    return ADMIN_USER;
+    if (!this.strict) return ADMIN_USER;
+    // Like kube-apiserver's anonymous auth: no credentials at all is system:anonymous; a bad token is 401.
+    return token ? undefined : ANONYMOUS_USER;
   }
 }

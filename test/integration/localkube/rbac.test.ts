@@ -103,6 +103,11 @@ describe("localkube authentication and RBAC", () => {
     expect(viaRequest.status).toBe(200);
     const unknown = await call(kube, "GET", "/api/v1/namespaces", undefined, {}, "not-a-token");
     expect([unknown.status, unknown.json.reason]).toEqual([401, "Unauthorized"]);
+    const noToken = await call(kube, "GET", "/api/v1/namespaces", undefined, { Authorization: "" });
+    expect(noToken.json.message).toBe(
+      'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope',
+    );
+    expect((await call(kube, "GET", "/healthz", undefined, { Authorization: "" })).text).toBe("ok");
   });
 
   it("lets every authenticated user read discovery, and the admin do anything", async () => {
