@@ -98,7 +98,14 @@ async function startedProcesses(baseline: Set<number>, postgresPort: number): Pr
 }
 
 async function startKube(dataDir: string, port: number, stack: CleanupStack) {
-  const kube = await startLocalKube({ tls: true, dataDir: path.join(dataDir, "kube"), server: { port } });
+  const kube = await startLocalKube({
+    tls: true,
+    dataDir: path.join(dataDir, "kube"),
+    server: { port },
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "EADDRINUSE") throw new Error(`port ${port} is in use: choose another with --port`);
+    throw err;
+  });
   stack.push("stop the API server", () => kube.stop());
   const kubeconfigPath = path.join(dataDir, "kubeconfig");
   await writeFile(kubeconfigPath, kube.server.kubeconfig(), { mode: 0o600 });

@@ -88,7 +88,8 @@ export async function endLeftovers(file: string): Promise<number> {
   for (const { pid, cmdline } of recorded) {
     const current = await readProcess(pid);
     if (current?.cmdline !== cmdline) continue;
-    process.kill(pid, "SIGTERM");
+    // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for its clients); others end on SIGTERM.
+    process.kill(pid, /\/postgres -D /.test(cmdline) ? "SIGINT" : "SIGTERM");
     ended++;
     for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     if (isAlive(pid)) process.kill(pid, "SIGKILL");
