@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authorizeOrThrow, verbOf, type Authorizer } from "../access/authz.js";
 import type { Authenticator, UserInfo } from "../access/authn.js";
+import { impersonate } from "../access/impersonation.js";
 import { apiGroup, groupList, legacyRoot, resourceList, versionInfo } from "../discovery/discovery.js";
 import { ApiError, internalError, methodNotAllowed, pathNotFound } from "../errors.js";
 import type { ApiRequest, ApiResponse, HandlerContext } from "../handlers/context.js";
@@ -91,11 +92,12 @@ function acceptsJson(accept: string | undefined): boolean {
 async function handle(app: AppOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const method = req.method ?? "GET";
-  const user = app.authenticator.authenticate(req.headers.authorization);
-  if (!user) {
+  const caller = app.authenticator.authenticate(req.headers.authorization);
+  if (!caller) {
     sendJson(res, 401, new ApiError(401, "Unauthorized", "Unauthorized").status);
     return;
   }
+  const user = impersonate(caller, req.headers, app.authorizer());
   const latency = app.latencyMs();
   if (latency > 0) await new Promise((r) => setTimeout(r, latency));
   const route = parseRoute(url.pathname);

@@ -153,6 +153,28 @@ describe("localkube authentication and RBAC", () => {
     expect(admin.stdout).toBe("yes\n");
   });
 
+  it("supports impersonation with kubectl --as for the admin, and refuses it to others", async () => {
+    const as = "--as=system:serviceaccount:team-a:deployer";
+    const canI = await kube.kubectl(["auth", "can-i", "create", "configmaps", "-n", "team-a", as]);
+    expect(canI.stdout).toBe("yes\n");
+    const denied = await kube.kubectl(["get", "secrets", "-n", "team-a", as]);
+    expect(denied.stderr).toContain(
+      'User "system:serviceaccount:team-a:deployer" cannot list resource "secrets"',
+    );
+    const escalation = await call(
+      kube,
+      "GET",
+      "/api/v1/namespaces/team-a/secrets",
+      undefined,
+      { "Impersonate-User": "admin", "Impersonate-Group": "system:masters" },
+      token,
+    );
+    expect([escalation.status, escalation.json.message]).toEqual([
+      403,
+      'users "admin" is forbidden: User "system:serviceaccount:team-a:deployer" cannot impersonate resource "users" in API group "" at the cluster scope',
+    ]);
+  });
+
   it("reports every decision to onAuthorization", () => {
     expect(decisions).toContain("list configmaps true");
     expect(decisions).toContain("delete configmaps false");
