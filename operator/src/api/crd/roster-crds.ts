@@ -52,7 +52,8 @@ export const ACCESS_GRANT_CRD: CrdDefinition = {
     { name: "Roles", type: "string", jsonPath: ".spec.roles", priority: 1 },
     { name: "Users", type: "integer", jsonPath: ".status.matchedUsers" },
     conditionColumn("Active", ConditionType.Active, "status"),
-    { name: "Expires", type: "date", jsonPath: ".status.expiresAt" },
+    // A string, not a date: kubectl renders future dates as "<invalid>".
+    { name: "Expires", type: "string", jsonPath: ".status.expiresAt" },
     ready,
     reason,
     message,
