@@ -5,6 +5,7 @@
  * or holds the request (a delay longer than the client's timeout). Every request is recorded.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { freePort } from "./ports.js";
 
 export interface Fault {
@@ -42,7 +43,15 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-export async function startFaultProxy(upstreamBaseURL: string): Promise<FaultProxy> {
+export interface ProxyOptions {
+  /** Serve HTTPS with this certificate and key (PEM) instead of HTTP. */
+  tls?: { cert: string; key: string };
+}
+
+export async function startFaultProxy(
+  upstreamBaseURL: string,
+  options: ProxyOptions = {},
+): Promise<FaultProxy> {
   const upstream = new URL(upstreamBaseURL);
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
@@ -95,7 +104,7 @@ export async function startFaultProxy(upstreamBaseURL: string): Promise<FaultPro
     }
   };
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const fault = takeFault(req);
     const ifMatch = req.headers["if-match"];
     requests.push({
@@ -110,12 +119,13 @@ export async function startFaultProxy(upstreamBaseURL: string): Promise<FaultPro
     if (fault.status !== undefined || fault.echoAuthorization) req.resume();
     if (fault.delayMs) setTimeout(() => answer(req, res, fault), fault.delayMs);
     else answer(req, res, fault);
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 
   return {
-    baseURL: `http://127.0.0.1:${port}${upstream.pathname}`,
+    baseURL: `${options.tls ? "https" : "http"}://127.0.0.1:${port}${upstream.pathname}`,
     inject: (fault) => faults.push(fault),
     requests,
     reset() {

@@ -36,10 +36,22 @@ export const ScimQuirks = z.object({
 });
 export type ScimQuirks = z.infer<typeof ScimQuirks>;
 
+/** TLS trust for an https baseURL (and token URL), secrets already resolved. */
+export const ScimTls = z.object({
+  /** PEM CA bundle that signs the provider's certificate; default: the system CAs. */
+  ca: z.string().min(1).optional(),
+  /** Host name to verify the certificate against, when it differs from the URL's host. */
+  serverName: z.string().min(1).optional(),
+  /** Accept any certificate. Only for tests. */
+  insecureSkipVerify: z.boolean().default(false),
+});
+export type ScimTls = z.infer<typeof ScimTls>;
+
 export const ScimConfig = z.object({
   /** The SCIM base URL, e.g. https://app.example.com/scim/v2 (no trailing resource path). */
   baseURL: z.url(),
   auth: ScimAuth,
+  tls: ScimTls.optional(),
   /** Create a SCIM Group for a role that does not exist yet (otherwise: TerminalError). */
   createGroups: z.boolean().default(false),
   /**

@@ -19,6 +19,7 @@ import { discover, type ScimCapabilities } from "./discovery.js";
 import { ScimGroups } from "./groups.js";
 import { encodeExternalId, observedUser, userResource, type ScimAttributes } from "./mapping.js";
 import { ScimResources, type Resource } from "./resources.js";
+import { tlsFetch, type TlsFetch } from "./tls.js";
 import { ScimTransport, type TransportOptions } from "./transport.js";
 import { ScimUsers } from "./users.js";
 
@@ -35,17 +36,16 @@ interface Session {
 export class ScimConnector implements Connector {
   private readonly transport: ScimTransport;
   private session: Promise<Session> | undefined;
+  private readonly tls: TlsFetch | undefined;
 
   constructor(
     private readonly config: ScimConfig,
     private readonly options: ScimConnectorOptions = {},
   ) {
-    const fetchImpl = options.fetch ?? fetch;
-    this.transport = new ScimTransport(
-      config,
-      tokenSource(config.auth, fetchImpl, config.timeouts.requestMs),
-      options,
-    );
+    this.tls = config.tls && !options.fetch ? tlsFetch(config.tls) : undefined;
+    const fetchImpl = options.fetch ?? this.tls?.fetch ?? fetch;
+    const tokens = tokenSource(config.auth, fetchImpl, config.timeouts.requestMs);
+    this.transport = new ScimTransport(config, tokens, { ...options, fetch: fetchImpl });
   }
 
   /** The provider's discovered capabilities (read once). */
@@ -95,6 +95,7 @@ export class ScimConnector implements Connector {
 
   async close(): Promise<void> {
     this.session = undefined;
+    await this.tls?.close();
   }
 
   private open(): Promise<Session> {

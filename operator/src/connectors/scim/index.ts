@@ -1,5 +1,12 @@
 /** The SCIM 2.0 connector's public surface. */
-export { ScimConfig, ScimAuth, ScimQuirks, parseScimConfig, type ScimConfigInput } from "./config.js";
+export {
+  ScimConfig,
+  ScimAuth,
+  ScimQuirks,
+  ScimTls,
+  parseScimConfig,
+  type ScimConfigInput,
+} from "./config.js";
 export { ScimConnector, type ScimConnectorOptions } from "./connector.js";
 export type { ScimCapabilities } from "./discovery.js";
 export { SCIM_ATTRIBUTE_NAMES } from "./mapping.js";

@@ -108,6 +108,11 @@ export class ScimTransport {
         return { error: err, retry: err instanceof TransientError };
       if (request.signal?.aborted)
         return { error: new TerminalError("Aborted", `${what} was aborted`), retry: false };
+      if (isCertificateFailure(err))
+        return {
+          error: new TerminalError("TlsVerificationFailed", `${what} failed: ${this.scrub(errorText(err))}`),
+          retry: false,
+        };
       const reason = timeout.aborted ? "Timeout" : "Unreachable";
       const detail =
         reason === "Timeout"
@@ -215,8 +220,30 @@ function pathOnly(path: string): string {
   return path.split("?")[0] ?? path;
 }
 
+/** Reads error fields by shape: errors from fetch may come from another realm (instanceof fails). */
+function field(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
 function errorText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
-  return `${err.message}${cause}`.slice(0, 200);
+  const message = field(err, "message");
+  if (typeof message !== "string") return String(err).slice(0, 200);
+  const causeMessage = field(field(err, "cause"), "message");
+  return `${message}${typeof causeMessage === "string" ? `: ${causeMessage}` : ""}`.slice(0, 200);
+}
+
+const CERTIFICATE_ERRORS = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** A server certificate that does not verify: retrying cannot help until the trust settings change. */
+function isCertificateFailure(err: unknown): boolean {
+  const code = field(field(err, "cause"), "code") ?? field(err, "code");
+  return typeof code === "string" && CERTIFICATE_ERRORS.has(code);
 }
