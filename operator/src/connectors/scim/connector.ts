@@ -2,6 +2,9 @@
  * The SCIM 2.0 connector (RFC 7643 / 7644): Roster accounts are SCIM Users found by userName,
  * owned when their externalId carries Roster's marker; roles are SCIM Groups by displayName.
  * What the provider supports (PATCH, filters, ETags, Groups) is discovered once, not assumed.
+ *
+ * Not expressible in SCIM core and therefore not written: `validUntil` (the engine's own expiry
+ * still disables the account). `password` is sent on create when given (RFC 7643 §4.1.1).
  */
 import type { Logger } from "pino";
 import type {
