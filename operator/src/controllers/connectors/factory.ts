@@ -11,7 +11,9 @@ import type { ConnectorBuilder } from "../connector-pool.js";
 import { SecretReader } from "./secrets.js";
 
 type Spec = Target["spec"];
-type Tls = { caSecretRef?: { name: string; key: string }; insecureSkipVerify?: boolean } | undefined;
+type Tls =
+  | { caSecretRef?: { name: string; key: string }; insecureSkipVerify?: boolean; serverName?: string }
+  | undefined;
 
 /**
  * Builds a connector from a Target: turns the API's connection section into the connector's
@@ -122,6 +124,14 @@ async function tls(config: Tls, secrets: SecretReader) {
   return { insecureSkipVerify: config?.insecureSkipVerify ?? false, ...(ca ? { ca } : {}) };
 }
 
+/** TLS for HTTPS connectors: the CA and verification settings plus the expected server name. */
+async function httpsTls(config: Tls, secrets: SecretReader) {
+  return {
+    ...(await tls(config, secrets)),
+    ...(config?.serverName ? { serverName: config.serverName } : {}),
+  };
+}
+
 async function buildScim(scim: NonNullable<Spec["scim"]>, secrets: SecretReader, logger: Logger) {
   const auth = scim.auth.bearer
     ? { type: "bearer" as const, token: await secrets.value(scim.auth.bearer.secretRef) }
@@ -138,6 +148,7 @@ async function buildScim(scim: NonNullable<Spec["scim"]>, secrets: SecretReader,
     {
       baseURL: scim.baseURL,
       auth,
+      ...(scim.tls ? { tls: await httpsTls(scim.tls, secrets) } : {}),
       createGroups: scim.createGroups,
       ...(scim.requestTimeoutSeconds ? { timeouts: { requestMs: scim.requestTimeoutSeconds * 1000 } } : {}),
       pageSize: scim.pageSize,
@@ -182,6 +193,7 @@ function secretRefs(spec: Spec): Array<{ name: string; key: string }> {
     spec.activeDirectory?.credentialsSecretRef,
     spec.activeDirectory?.tls?.caSecretRef,
     spec.scim?.auth.bearer?.secretRef,
+    spec.scim?.tls?.caSecretRef,
     spec.scim?.auth.oauth2ClientCredentials?.clientSecretRef,
     spec.postgres?.caSecretRef,
     spec.postgres
