@@ -73,9 +73,8 @@ const APPLY_PATCH = "application/apply-patch+yaml";
  * Server-side apply of a User under the import's own field manager, forcing ownership of the
  * fields it sets (HR is the source of truth for them). JSON is valid YAML, so the body is JSON.
  */
-export async function applyUser(client: KubeClient, manifest: KubeObject): Promise<void> {
-  const name = manifest.metadata?.name;
-  if (!name) throw new Error("a User manifest needs metadata.name");
+export async function applyUser(client: KubeClient, manifest: { metadata: { name: string } }): Promise<void> {
+  const name = manifest.metadata.name;
   await client.request("PATCH", `/apis/${USERS.group}/${USERS.version}/users/${encodeURIComponent(name)}`, {
     body: manifest,
     contentType: APPLY_PATCH,

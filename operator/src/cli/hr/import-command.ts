@@ -86,8 +86,13 @@ function options(args: readonly string[]): ImportOptions {
 
 async function existingUsers(opts: ImportOptions): Promise<ExistingUser[]> {
   if (opts.outputDir) return readManifestDir(opts.outputDir);
-  const users = await listUsers(connect(opts));
-  return users.map(existingUser).filter((u): u is ExistingUser => u !== undefined);
+  const client = connect(opts);
+  try {
+    const users = await listUsers(client);
+    return users.map(existingUser).filter((u): u is ExistingUser => u !== undefined);
+  } finally {
+    client.close();
+  }
 }
 
 /** Every person the plan writes, leavers first (revocations before grants of access). */
@@ -98,15 +103,18 @@ function writes(plan: ImportPlan): Person[] {
 async function apply(plan: ImportPlan, opts: ImportOptions, io: CliIo): Promise<number> {
   const client = connect(opts);
   let failed = 0;
-  for (const person of writes(plan)) {
-    try {
-      await applyUser(client, userManifest(person) as never);
-    } catch (err) {
-      failed += 1;
-      io.err(`error: user/${person.name}: ${messageOf(err)}\n`);
+  try {
+    for (const person of writes(plan)) {
+      try {
+        await applyUser(client, userManifest(person));
+      } catch (err) {
+        failed += 1;
+        io.err(`error: user/${person.name}: ${messageOf(err)}\n`);
+      }
     }
+  } finally {
+    client.close();
   }
-  client.close();
   return failed;
 }
 
