@@ -5,6 +5,10 @@ import type { JsonObject, ResourceType } from "../kinds/types.js";
 
 const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
+export function verbsOf(rt: ResourceType): string[] {
+  return rt.review ? ["create"] : VERBS;
+}
+
 export function versionInfo(minor: number): JsonObject {
   return {
     major: "1",
@@ -52,7 +56,7 @@ function resourceEntries(rt: ResourceType): JsonObject[] {
     singularName: rt.singular,
     namespaced: rt.namespaced,
     kind: rt.kind,
-    verbs: rt.review ? ["create"] : VERBS,
+    verbs: verbsOf(rt),
   };
   if (rt.shortNames.length > 0) main["shortNames"] = rt.shortNames;
   if (rt.categories.length > 0) main["categories"] = rt.categories;

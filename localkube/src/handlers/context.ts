@@ -29,4 +29,6 @@ export interface ApiResponse {
   code: number;
   body: unknown;
   warnings?: string[];
+  /** Overrides application/json (aggregated discovery). */
+  contentType?: string;
 }

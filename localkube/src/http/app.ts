@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authorizeOrThrow, verbOf, type Authorizer } from "../access/authz.js";
 import type { Authenticator, UserInfo } from "../access/authn.js";
 import { impersonate } from "../access/impersonation.js";
+import { aggregatedContentType, aggregatedDiscovery, aggregatedVersion } from "../discovery/aggregated.js";
 import { apiGroup, groupList, legacyRoot, resourceList, versionInfo } from "../discovery/discovery.js";
 import { ApiError, internalError, methodNotAllowed, pathNotFound } from "../errors.js";
 import type { ApiRequest, ApiResponse, HandlerContext } from "../handlers/context.js";
@@ -27,13 +28,19 @@ export interface AppOptions {
   onError: (err: unknown) => void;
 }
 
-function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  warnings: string[] = [],
+  contentType = "application/json",
+): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
   }
   const headers: Record<string, string | string[]> = {
-    "Content-Type": "application/json",
+    "Content-Type": contentType,
     "Cache-Control": "no-cache, private",
   };
   if (warnings.length > 0) headers["Warning"] = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
@@ -45,7 +52,23 @@ function sendError(res: ServerResponse, err: ApiError): void {
   sendJson(res, err.code, err.status);
 }
 
-function nonResource(app: AppOptions, route: Route, method: string): ApiResponse | string | undefined {
+function discoveryRoot(app: AppOptions, legacy: boolean, accept: string | undefined): ApiResponse {
+  const aggregated = aggregatedVersion(accept);
+  if (aggregated)
+    return {
+      code: 200,
+      body: aggregatedDiscovery(app.context.registry, legacy, aggregated),
+      contentType: aggregatedContentType(aggregated),
+    };
+  return { code: 200, body: legacy ? legacyRoot(app.serverAddress()) : groupList(app.context.registry) };
+}
+
+function nonResource(
+  app: AppOptions,
+  route: Route,
+  method: string,
+  accept: string | undefined,
+): ApiResponse | string | undefined {
   const { registry } = app.context;
   if (route.type !== "resource" && method !== "GET" && method !== "HEAD") throw methodNotAllowed();
   switch (route.type) {
@@ -54,9 +77,9 @@ function nonResource(app: AppOptions, route: Route, method: string): ApiResponse
     case "health":
       return "ok";
     case "legacyRoot":
-      return { code: 200, body: legacyRoot(app.serverAddress()) };
+      return discoveryRoot(app, true, accept);
     case "groupList":
-      return { code: 200, body: groupList(registry) };
+      return discoveryRoot(app, false, accept);
     case "group":
       return { code: 200, body: apiGroup(registry, route.group) };
     case "groupVersion":
@@ -115,13 +138,13 @@ async function handle(app: AppOptions, req: IncomingMessage, res: ServerResponse
       apiGroup: "",
       resource: "",
     });
-  const plain = nonResource(app, route, method);
+  const plain = nonResource(app, route, method, req.headers.accept);
   if (typeof plain === "string") {
     res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
     res.end(plain);
     return;
   }
-  if (plain) return sendJson(res, plain.code, plain.body);
+  if (plain) return sendJson(res, plain.code, plain.body, [], plain.contentType);
   const target = resolveTarget(app.context, route as Extract<Route, { type: "resource" }>);
   const raw = await readBody(req, app.bodyLimitBytes);
   const apiReq: ApiRequest = {

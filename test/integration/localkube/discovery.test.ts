@@ -55,9 +55,7 @@ describe("localkube transport, discovery and OpenAPI", () => {
       versions: ["v1"],
       serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: new URL(kube.url).host }],
     });
-    const groups = await call(kube, "GET", "/apis", undefined, {
-      Accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json",
-    });
+    const groups = await call(kube, "GET", "/apis", undefined, { Accept: "application/json" });
     expect(groups.headers.get("content-type")).toBe("application/json");
     expect(groups.json.kind).toBe("APIGroupList");
     expect(groups.json.groups).toContainEqual({
@@ -86,6 +84,50 @@ describe("localkube transport, discovery and OpenAPI", () => {
     ]);
     expect((await call(kube, "GET", "/apis/example.com/v9")).status).toBe(404);
     expect((await call(kube, "GET", "/apis/nothing.io")).status).toBe(404);
+  });
+
+  it("T5: aggregated discovery v2 and v2beta1 when the client asks for it first", async () => {
+    for (const v of ["v2", "v2beta1"]) {
+      const res = await call(kube, "GET", "/apis", undefined, {
+        Accept: `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList,application/json`,
+      });
+      expect(res.headers.get("content-type")).toBe(
+        `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`,
+      );
+      expect(res.json.kind).toBe("APIGroupDiscoveryList");
+      const group = res.json.items.find(
+        (i: { metadata: { name: string } }) => i.metadata.name === "example.com",
+      );
+      expect(group.versions[0]).toEqual({
+        version: "v1",
+        freshness: "Current",
+        resources: [
+          {
+            resource: "widgets",
+            responseKind: { group: "example.com", version: "v1", kind: "Widget" },
+            scope: "Namespaced",
+            singularResource: "widget",
+            verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+            shortNames: ["wd"],
+            categories: ["all"],
+            subresources: [
+              {
+                subresource: "status",
+                responseKind: { group: "example.com", version: "v1", kind: "Widget" },
+                verbs: ["get", "patch", "update"],
+              },
+            ],
+          },
+        ],
+      });
+    }
+    const legacy = await call(kube, "GET", "/api", undefined, {
+      Accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+    });
+    expect(legacy.json.items[0].metadata.name).toBe("");
+    expect(legacy.json.items[0].versions[0].resources.map((r: { resource: string }) => r.resource)).toContain(
+      "configmaps",
+    );
   });
 
   it("T4: kubectl api-resources lists built-ins and CRDs; client-node resolves a CR kind", async () => {
