@@ -159,12 +159,15 @@ export class GroupDirectory {
       });
       return entry ? valuesOf(entry, attribute) : [];
     }
+    // The first read asks for the plain attribute: a server answers with a ranged window only when
+    // the group is larger than its limit (AD's MaxValRange). Samba 4.17 drops the connection when a
+    // ranged read targets a group without members, so ranges are only requested to continue.
     const members: string[] = [];
     for (let low = 0; ;) {
       const [entry] = await this.transport.search(groupDN, {
         scope: "base",
         filter: "(objectClass=*)",
-        attributes: [rangeRequest(attribute, low, size)],
+        attributes: [low === 0 ? attribute : rangeRequest(attribute, low, size)],
       });
       const window = entry ? rangedWindow(entry, attribute) : undefined;
       if (!window) return members;
