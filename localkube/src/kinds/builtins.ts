@@ -90,6 +90,7 @@ const SPECS: BuiltinSpec[] = [
       { name: "Reason", type: "string", jsonPath: ".reason" },
       { name: "Object", type: "string", jsonPath: "#event-object" },
       { name: "Message", type: "string", jsonPath: ".message" },
+      { name: "Name", type: "string", jsonPath: "#name", priority: 1 },
     ],
   },
   {

@@ -27,7 +27,15 @@ function subjectsOf(obj: KubeObject, kind: string): string | null {
 }
 
 /** Built-in columns that are computed rather than read with JSONPath. */
+/** A built-in column list may place the Name column itself (Events list it last, wide only). */
+const NAME_PATH = "#name";
+
+function namesItself(rt: ResourceType): boolean {
+  return rt.printerColumns.some((c) => c.jsonPath === NAME_PATH);
+}
+
 const COMPUTED: Record<string, (obj: KubeObject) => unknown> = {
+  [NAME_PATH]: (o) => o.metadata.name ?? "",
   "#data-count": (o) => countKeys(o["data"]) + countKeys(o["binaryData"]),
   "#secrets-count": (o) => ((o["secrets"] as unknown[] | undefined) ?? []).length,
   "#event-last-seen": (o) => ageOf(o["lastTimestamp"] ?? o["eventTime"] ?? o.metadata.creationTimestamp),
@@ -69,20 +77,22 @@ export function columnDefinitions(rt: ResourceType): JsonObject[] {
       "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
     priority: 0,
   };
-  return [
-    name,
-    ...rt.printerColumns.map((c) => ({
-      name: c.name,
-      type: c.type,
-      format: c.format ?? "",
-      description:
-        c.description ??
-        (c.type === "date" && c.name === "Age"
-          ? "CreationTimestamp is a timestamp representing the server time when this object was created."
-          : ""),
-      priority: c.priority ?? 0,
-    })),
-  ];
+  const own = rt.printerColumns.map((c) =>
+    c.jsonPath === NAME_PATH
+      ? { ...name, priority: c.priority ?? 0 }
+      : {
+          name: c.name,
+          type: c.type,
+          format: c.format ?? "",
+          description:
+            c.description ??
+            (c.type === "date" && c.name === "Age"
+              ? "CreationTimestamp is a timestamp representing the server time when this object was created."
+              : ""),
+          priority: c.priority ?? 0,
+        },
+  );
+  return namesItself(rt) ? own : [name, ...own];
 }
 
 function rowObject(obj: KubeObject, include: IncludeObject): unknown {
@@ -97,7 +107,8 @@ export function tableRow(
   include: IncludeObject,
   now = Date.now(),
 ): JsonObject {
-  const cells = [obj.metadata.name ?? "", ...rt.printerColumns.map((c) => cellFor(c, obj, now))];
+  const cells = rt.printerColumns.map((c) => cellFor(c, obj, now));
+  if (!namesItself(rt)) cells.unshift(obj.metadata.name ?? "");
   const row: JsonObject = { cells };
   const object = rowObject(obj, include);
   if (object !== undefined) row["object"] = object;

@@ -195,6 +195,9 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
     expect(wrongNs.json.message).toBe(
       'Event "e3" is invalid: involvedObject.namespace: Invalid value: "kube-system": does not match event.namespace',
     );
+    const table = await kube.kubectl(["get", "events", "--field-selector=reason=Synced"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+    expect(table.stdout.split("\n")[1]).toMatch(/^\S+\s+Normal\s+Synced\s+configmap\/described\s+all good$/);
     const describe = await kube.kubectl(["describe", "cm", "described"]);
     expect(describe.stdout).toMatch(/Normal\s+Synced.*all good/);
   });
