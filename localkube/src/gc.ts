@@ -8,6 +8,7 @@ import type { ResourceRegistry } from "./kinds/registry.js";
 import type { JsonObject, KubeObject, ResourceType } from "./kinds/types.js";
 import { deleteObject } from "./objects/deletion.js";
 import { DEFAULT_WRITE, type ObjectService } from "./objects/service.js";
+import { TaskScheduler } from "./scheduler.js";
 import type { Store, StoreEvent } from "./store.js";
 
 export const FOREGROUND = "foregroundDeletion";
@@ -23,21 +24,23 @@ function ownerUids(obj: KubeObject): string[] {
 }
 
 export class GarbageCollector {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private pending = false;
+  private readonly scheduler: TaskScheduler;
 
   constructor(
     private readonly store: Store,
     private readonly registry: ResourceRegistry,
     private readonly service: ObjectService,
-  ) {}
+    onError: (err: unknown) => void,
+  ) {
+    this.scheduler = new TaskScheduler(onError);
+  }
 
   start(): () => void {
     const unsubscribe = this.store.subscribe((ev) => this.onEvent(ev));
     return () => {
-      this.stopped = true;
       unsubscribe();
-      if (this.timer) clearTimeout(this.timer);
+      this.scheduler.stop();
     };
   }
 
@@ -50,11 +53,13 @@ export class GarbageCollector {
       this.schedule();
   }
 
+  /** Batches passes: at most one is pending at a time. */
   private schedule(): void {
-    if (this.timer || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.stopped) this.pass();
+    if (this.pending) return;
+    this.pending = true;
+    this.scheduler.run(() => {
+      this.pending = false;
+      this.pass();
     }, 10);
   }
 

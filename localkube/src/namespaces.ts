@@ -6,19 +6,22 @@ import type { ResourceRegistry } from "./kinds/registry.js";
 import type { KubeObject } from "./kinds/types.js";
 import { deleteObject } from "./objects/deletion.js";
 import { DEFAULT_WRITE, type ObjectService } from "./objects/service.js";
+import { TaskScheduler } from "./scheduler.js";
 import type { Store, StoreEvent } from "./store.js";
 
 export const INITIAL_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 export class NamespaceController {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private readonly scheduler: TaskScheduler;
 
   constructor(
     private readonly store: Store,
     private readonly registry: ResourceRegistry,
     private readonly service: ObjectService,
-  ) {}
+    onError: (err: unknown) => void,
+  ) {
+    this.scheduler = new TaskScheduler(onError);
+  }
 
   ensureInitialNamespaces(): void {
     const rt = this.registry.find("", "v1", "namespaces");
@@ -33,9 +36,8 @@ export class NamespaceController {
     for (const ns of this.store.list("/namespaces"))
       if (ns.metadata.deletionTimestamp) this.schedule(ns.metadata.name ?? "", 0);
     return () => {
-      this.stopped = true;
       unsubscribe();
-      for (const t of this.timers) clearTimeout(t);
+      this.scheduler.stop();
     };
   }
 
@@ -45,12 +47,7 @@ export class NamespaceController {
   }
 
   private schedule(name: string, delayMs: number): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.stopped) this.reconcile(name);
-    }, delayMs);
-    this.timers.add(timer);
+    this.scheduler.run(() => this.reconcile(name), delayMs);
   }
 
   private reconcile(name: string): void {

@@ -37,12 +37,12 @@ export class Persistence {
   }
 
   /** Schedules a snapshot after every write; returns the detach function. */
-  attach(store: Store): () => void {
+  attach(store: Store, onError: (err: unknown) => void): () => void {
     const unsubscribe = store.subscribe(() => {
       if (this.timer) return;
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        void this.flush(store);
+        this.flush(store).catch(onError);
       }, 200);
     });
     return () => {

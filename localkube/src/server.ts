@@ -105,6 +105,11 @@ export class LocalKubeServer {
     return schema;
   }
 
+  private reportError(err: unknown): void {
+    this.logger.error({ err }, "localkube internal error");
+    this.options.onError?.(err);
+  }
+
   private observedAuthorizer(): Authorizer {
     const inner = this.authorizer;
     const observe = this.options.onAuthorization;
@@ -153,17 +158,19 @@ export class LocalKubeServer {
 
   async start(): Promise<string> {
     if (this.persistence) await this.persistence.load(this.store);
+    const report = (err: unknown): void => this.reportError(err);
     const crds = new CrdController(
       this.store,
       this.registry,
       this.service,
       this.options.establishDelayMs ?? 0,
+      report,
     );
-    const namespaces = new NamespaceController(this.store, this.registry, this.service);
-    const gc = new GarbageCollector(this.store, this.registry, this.service);
+    const namespaces = new NamespaceController(this.store, this.registry, this.service, report);
+    const gc = new GarbageCollector(this.store, this.registry, this.service, report);
     this.stopControllers.push(crds.start(), namespaces.start(), gc.start());
     namespaces.ensureInitialNamespaces();
-    if (this.persistence) this.stopControllers.push(this.persistence.attach(this.store));
+    if (this.persistence) this.stopControllers.push(this.persistence.attach(this.store, report));
     seedBootstrapRbac(this.store, this.registry, this.service);
     if (this.options.rbac) this.authorizer = rbacAuthorizer(this.store);
     const listener = createRequestListener({
@@ -174,10 +181,7 @@ export class LocalKubeServer {
       bodyLimitBytes: this.options.bodyLimitBytes ?? 3 * 1024 * 1024,
       serverAddress: () => new URL(this.url).host,
       latencyMs: () => this.latencyMs,
-      onError: (err) => {
-        this.logger.error({ err }, "localkube internal error");
-        this.options.onError?.(err);
-      },
+      onError: report,
     });
     if (this.options.tls) {
       this.tlsMaterial = await createTlsMaterial();

@@ -9,6 +9,7 @@ import { deleteObject } from "../objects/deletion.js";
 import { deepEqual } from "../objects/equality.js";
 import { nowTime } from "../objects/meta.js";
 import { DEFAULT_WRITE, type ObjectService } from "../objects/service.js";
+import { TaskScheduler } from "../scheduler.js";
 import type { Store, StoreEvent } from "../store.js";
 import { CRD_CLEANUP, crdSpec, resourceTypesOf } from "./resourceTypes.js";
 
@@ -35,15 +36,17 @@ function namesOf(names: JsonObject | undefined): string[] {
 }
 
 export class CrdController {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private readonly scheduler: TaskScheduler;
 
   constructor(
     private readonly store: Store,
     private readonly registry: ResourceRegistry,
     private readonly service: ObjectService,
     private readonly establishDelayMs: number,
-  ) {}
+    onError: (err: unknown) => void,
+  ) {
+    this.scheduler = new TaskScheduler(onError);
+  }
 
   private get crdType(): ResourceType {
     return this.registry.find("apiextensions.k8s.io", "v1", "customresourcedefinitions") as ResourceType;
@@ -54,9 +57,8 @@ export class CrdController {
       this.registry.setCustom(crd.metadata.name ?? "", resourceTypesOf(crd));
     const unsubscribe = this.store.subscribe((ev) => this.onEvent(ev));
     return () => {
-      this.stopped = true;
       unsubscribe();
-      for (const t of this.timers) clearTimeout(t);
+      this.scheduler.stop();
     };
   }
 
@@ -72,12 +74,7 @@ export class CrdController {
   }
 
   private schedule(fn: () => void, delayMs: number): void {
-    if (this.stopped) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.stopped) fn();
-    }, delayMs);
-    this.timers.add(timer);
+    this.scheduler.run(fn, delayMs);
   }
 
   /** True when another CRD of the group already holds (has accepted) one of this CRD's names. */
