@@ -76,7 +76,10 @@ export class LocalKubeServer {
   constructor(private readonly options: LocalKubeOptions = {}) {
     this.logger = options.logger ?? pino({ name: "localkube", level: "error" });
     if (options.dataDir) this.persistence = new Persistence(options.dataDir);
-    this.store = new Store({ historyLimit: options.historyLimit ?? 20000 });
+    this.store = new Store({
+      historyLimit: options.historyLimit ?? 20000,
+      onListenerError: (err) => this.reportError(err),
+    });
     this.service = new ObjectService(this.store, (rt) => this.schemaOf(rt));
     this.hub = new WatchHub(this.store, options.bookmarkIntervalMs ?? 10_000);
     this.authenticator = new Authenticator(

@@ -23,6 +23,8 @@ export interface StoreOptions {
   historyLimit?: number;
   /** RV to start from (persistence). */
   initialResourceVersion?: number;
+  /** Receives exceptions thrown by listeners. */
+  onListenerError?: (err: unknown) => void;
 }
 
 export class Store {
@@ -33,11 +35,13 @@ export class Store {
   private compactedThrough: number;
   private readonly listeners = new Set<StoreListener>();
   private readonly historyLimit: number;
+  private readonly onListenerError: (err: unknown) => void;
 
   constructor(options: StoreOptions = {}) {
     this.rv = options.initialResourceVersion ?? 1;
     this.compactedThrough = this.rv;
     this.historyLimit = options.historyLimit ?? 20000;
+    this.onListenerError = options.onListenerError ?? (() => undefined);
   }
 
   get resourceVersion(): number {
@@ -125,7 +129,14 @@ export class Store {
       const last = dropped[dropped.length - 1];
       if (last) this.compactedThrough = last.rv;
     }
-    for (const listener of [...this.listeners]) listener(event);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        // A broken watcher or controller must not fail the write that was already committed.
+        this.onListenerError(err);
+      }
+    }
   }
 
   /** Drops every history event: watches from an older RV now get 410 Expired. */

@@ -51,4 +51,18 @@ describe("Store", () => {
     store.commit("MODIFIED", "/configmaps", { metadata: { name: "a", namespace: "d", labels: { v: "2" } } });
     expect(seen[1]?.previous?.metadata.labels).toEqual({ v: "1" });
   });
+
+  it("commits even when a listener throws, and reports the error", () => {
+    const errors: unknown[] = [];
+    const store = new Store({ onListenerError: (err) => errors.push(err) });
+    store.subscribe(() => {
+      throw new Error("broken watcher");
+    });
+    const seen: string[] = [];
+    store.subscribe((e) => seen.push(e.type));
+    store.commit("ADDED", "/configmaps", cm("a"));
+    expect(store.get("/configmaps", "default", "a")).toBeDefined();
+    expect(seen).toEqual(["ADDED"]);
+    expect(errors).toHaveLength(1);
+  });
 });
