@@ -361,6 +361,13 @@ describe("localkube deletion, namespaces, built-in kinds and CRDs", () => {
     const [header, row] = out.stdout.trim().split("\n");
     expect(header).toMatch(/^NAME\s+SIZE\s+MODE\s+READY\s+AGE$/);
     expect(row).toMatch(/^wide\s+4\s+fast\s+True\s+\d+s$/);
+    const selected = await kube.kubectl(["get", "wd", "--field-selector=spec.mode=fast", "-o", "name"]);
+    expect(selected.stdout).toBe("widget.example.com/wide\n");
+    const unsupported = await call(kube, "GET", `${WIDGETS}?fieldSelector=spec.size%3D4`);
+    expect([unsupported.status, unsupported.json.message]).toEqual([
+      400,
+      "field label not supported: spec.size",
+    ]);
     const narrow = await kube.kubectl(["get", "wd", "wide"]);
     expect(narrow.stdout.split("\n")[0]).toMatch(/^NAME\s+SIZE\s+READY\s+AGE$/);
   });
