@@ -244,6 +244,14 @@ describe("localkube writes (W1-W9, S1, G1)", () => {
       APPLY,
     );
     expect(forced.json.spec.size).toBe(3);
+    const again = await call(
+      kube,
+      "PATCH",
+      `${WIDGETS}/w-ssa?fieldManager=alice`,
+      aWidget("w-ssa", { size: 3 }),
+      APPLY,
+    );
+    expect(again.json.metadata.resourceVersion).toBe(forced.json.metadata.resourceVersion);
     const noManager = await call(kube, "PATCH", `${WIDGETS}/w-ssa`, aWidget("w-ssa"), APPLY);
     expect(noManager.status).toBe(422);
     const kubectl = await kube.kubectl(["apply", "--server-side", "-f", "-"], {
