@@ -24,6 +24,7 @@ import { ObjectService } from "./objects/service.js";
 import { Persistence } from "./persistence.js";
 import { Store } from "./store.js";
 import { kubeconfigYaml } from "./transport/kubeconfig.js";
+import { loadCredentials, saveCredentials } from "./transport/credentialsFile.js";
 import { createTlsMaterial, type TlsMaterial } from "./transport/tls.js";
 import { WatchHub } from "./watch/hub.js";
 
@@ -108,6 +109,29 @@ export class LocalKubeServer {
     return schema;
   }
 
+  /** With a data directory, the CA and tokens survive restarts (kubeconfigs stay valid). */
+  private async restoreCredentials(): Promise<void> {
+    const dir = this.options.dataDir;
+    if (!dir) return;
+    const saved = await loadCredentials(dir);
+    if (saved) {
+      this.authenticator.restore(saved, this.options.adminToken !== undefined);
+      if (saved.tls && this.options.tls) this.tlsMaterial = saved.tls;
+    }
+    this.authenticator.onIssue = () => {
+      this.saveCredentials().catch((err: unknown) => this.reportError(err));
+    };
+  }
+
+  private async saveCredentials(): Promise<void> {
+    const dir = this.options.dataDir;
+    if (!dir) return;
+    await saveCredentials(dir, {
+      ...this.authenticator.export(),
+      ...(this.tlsMaterial ? { tls: this.tlsMaterial } : {}),
+    });
+  }
+
   private reportError(err: unknown): void {
     this.logger.error({ err }, "localkube internal error");
     this.options.onError?.(err);
@@ -186,13 +210,15 @@ export class LocalKubeServer {
       latencyMs: () => this.latencyMs,
       onError: report,
     });
+    await this.restoreCredentials();
     if (this.options.tls) {
-      this.tlsMaterial = await createTlsMaterial();
+      this.tlsMaterial ??= await createTlsMaterial();
       this.server = https.createServer(
         { cert: this.tlsMaterial.serverCert, key: this.tlsMaterial.serverKey },
         listener,
       );
     } else this.server = http.createServer(listener);
+    await this.saveCredentials();
     this.server.keepAliveTimeout = 65_000;
     this.server.on("clientError", (_err, socket) => {
       const body = JSON.stringify(badRequest("malformed HTTP request").status);

@@ -25,18 +25,40 @@ export const ANONYMOUS_USER: UserInfo = {
   admin: false,
 };
 
+export interface Credentials {
+  adminToken: string;
+  serviceAccountTokens: Array<[token: string, sa: { namespace: string; name: string }]>;
+}
+
 export class Authenticator {
   private readonly serviceAccountTokens = new Map<string, { namespace: string; name: string }>();
+  /** Called after a token is issued (persistence). */
+  onIssue: () => void = () => undefined;
 
   constructor(
-    readonly adminToken: string,
+    private admin: string,
     private readonly strict: boolean,
   ) {}
+
+  get adminToken(): string {
+    return this.admin;
+  }
+
+  export(): Credentials {
+    return { adminToken: this.admin, serviceAccountTokens: [...this.serviceAccountTokens.entries()] };
+  }
+
+  /** Restores tokens saved by export(); `keepAdmin` keeps the admin token given at construction. */
+  restore(credentials: Credentials, keepAdmin: boolean): void {
+    if (!keepAdmin) this.admin = credentials.adminToken;
+    for (const [token, sa] of credentials.serviceAccountTokens) this.serviceAccountTokens.set(token, sa);
+  }
 
   /** Issues a new token for system:serviceaccount:<namespace>:<name>. */
   issue(namespace: string, name: string): string {
     const token = `lk-sa.${randomBytes(24).toString("base64url")}`;
     this.serviceAccountTokens.set(token, { namespace, name });
+    this.onIssue();
     return token;
   }
 
@@ -61,7 +83,7 @@ export class Authenticator {
           ],
           admin: false,
         };
-      if (token === this.adminToken) return ADMIN_USER;
+      if (token === this.admin) return ADMIN_USER;
     }
     if (!this.strict) return ADMIN_USER;
     // Like kube-apiserver's anonymous auth: no credentials at all is system:anonymous; a bad token is 401.

@@ -109,7 +109,8 @@ describe("localkube bad input, hooks and persistence", () => {
   it("keeps objects and the resourceVersion across a restart with a data directory", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "localkube-data-"));
     try {
-      const first = await startLocalKube({ dataDir });
+      const first = await startLocalKube({ dataDir, tls: true });
+      const saToken = await first.issueServiceAccountToken("default", "bot");
       await first.kubectl(["apply", "-f", "-"], { input: WIDGET_CRD });
       await first.kubectl(["wait", "--for=condition=Established", "crd/widgets.example.com"]);
       const w = await call(first, "POST", "/apis/example.com/v1/namespaces/default/widgets", {
@@ -122,8 +123,14 @@ describe("localkube bad input, hooks and persistence", () => {
       await call(first, "DELETE", `${CMS}/temp`);
       const rvBefore = Number((await call(first, "GET", CMS)).json.metadata.resourceVersion);
       await first.stop();
-      const second = await startLocalKube({ dataDir });
+      const ca = first.server.caCert;
+      const admin = first.adminToken;
+      const second = await startLocalKube({ dataDir, tls: true });
       try {
+        expect([second.server.caCert, second.adminToken]).toEqual([ca, admin]);
+        expect(second.server.authenticator.authenticate(`Bearer ${saToken}`)?.name).toBe(
+          "system:serviceaccount:default:bot",
+        );
         const got = await call(second, "GET", "/apis/example.com/v1/namespaces/default/widgets/kept");
         expect(got.json.metadata.uid).toBe(w.json.metadata.uid);
         expect(got.json.spec.size).toBe(3);
