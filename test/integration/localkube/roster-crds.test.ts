@@ -16,7 +16,7 @@ describe("Roster's own CRDs on localkube", () => {
     await kube.stop();
   });
 
-  it("applies every CRD in crds/ with plain kubectl apply, establishes them and explains user.spec", async () => {
+  it("applies every CRD in crds/ with plain kubectl apply, explains user.spec and accepts examples/", async () => {
     const files = (await readdir(CRD_DIR)).filter((f) => f.endsWith(".yaml"));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
@@ -29,5 +29,11 @@ describe("Roster's own CRDs on localkube", () => {
     expect(explain.stderr).toBe("");
     expect(explain.stdout).toContain("GROUP:      roster.dev");
     expect(explain.stdout).toContain("FIELD: spec <Object>");
+    const namespaces = await kube.kubectl(["apply", "-f", path.resolve("examples/00-namespaces.yaml")]);
+    expect(namespaces.stderr).toBe("");
+    const examples = await kube.kubectl(["apply", "-R", "-f", path.resolve("examples")]);
+    expect(examples.stderr).toBe("");
+    const users = await kube.kubectl(["get", "users"]);
+    expect(users.stdout.split("\n")[0]?.match(/\bAGE\b/g)).toHaveLength(1);
   });
 });
