@@ -1,6 +1,7 @@
 /**
- * SelfSubjectAccessReview (`kubectl auth can-i`): asks the authorizer about the caller and
- * answers with the review's status. Nothing is stored.
+ * The review resources, answered and never stored: SelfSubjectAccessReview (`kubectl auth
+ * can-i`) asks the authorizer about the caller; SelfSubjectReview (`kubectl auth whoami`)
+ * tells the caller who it is.
  */
 import type { Authorizer, RequestAttributes } from "../access/authz.js";
 import type { UserInfo } from "../access/authn.js";
@@ -33,8 +34,26 @@ function attributesOf(user: UserInfo, spec: JsonObject): RequestAttributes {
   };
 }
 
-export function handleAccessReview(req: ApiRequest, user: UserInfo, authorizer: Authorizer): ApiResponse {
+function whoAmI(user: UserInfo): ApiResponse {
+  return {
+    code: 201,
+    body: {
+      kind: "SelfSubjectReview",
+      apiVersion: "authentication.k8s.io/v1",
+      metadata: { creationTimestamp: null },
+      status: { userInfo: { username: user.name, groups: user.groups } },
+    },
+  };
+}
+
+export function handleReview(
+  req: ApiRequest,
+  kind: string,
+  user: UserInfo,
+  authorizer: Authorizer,
+): ApiResponse {
   if (req.method !== "POST") throw methodNotAllowed();
+  if (kind === "SelfSubjectReview") return whoAmI(user);
   const body = (req.body ?? {}) as JsonObject;
   const spec = (body["spec"] as JsonObject | undefined) ?? {};
   const decision = user.admin ? { allowed: true } : authorizer(attributesOf(user, spec));

@@ -11,7 +11,7 @@ import { apiGroup, groupList, legacyRoot, resourceList, versionInfo } from "../d
 import { ApiError, internalError, methodNotAllowed, pathNotFound } from "../errors.js";
 import type { ApiRequest, ApiResponse, HandlerContext } from "../handlers/context.js";
 import { handleResource, isWatch, startWatch, type ResourceTarget } from "../handlers/resources.js";
-import { handleAccessReview } from "../handlers/accessReview.js";
+import { handleReview } from "../handlers/accessReview.js";
 import { handleTokenRequest } from "../handlers/tokenRequest.js";
 import { openapiDocument, openapiIndex } from "../openapi/openapi.js";
 import { decodeBody, readBody } from "./body.js";
@@ -156,7 +156,7 @@ async function handle(app: AppOptions, req: IncomingMessage, res: ServerResponse
   };
   authorize(app, user, apiReq, target);
   if (target.rt.review) {
-    const out = handleAccessReview(apiReq, user, app.authorizer());
+    const out = handleReview(apiReq, target.rt.kind, user, app.authorizer());
     return sendJson(res, out.code, out.body);
   }
   if (target.subresource === "token" && target.rt.storeKey === "/serviceaccounts" && target.name) {

@@ -113,6 +113,14 @@ const SPECS: BuiltinSpec[] = [
     columns: [{ name: "Holder", type: "string", jsonPath: ".spec.holderIdentity" }, age],
   },
   {
+    group: "authentication.k8s.io",
+    version: "v1",
+    kind: "SelfSubjectReview",
+    plural: "selfsubjectreviews",
+    namespaced: false,
+    review: true,
+  },
+  {
     group: "authorization.k8s.io",
     version: "v1",
     kind: "SelfSubjectAccessReview",

@@ -149,6 +149,11 @@ describe("localkube authentication and RBAC", () => {
     expect([yes.code, yes.stdout]).toEqual([0, "yes\n"]);
     const no = await kube.kubectl(["auth", "can-i", "delete", "configmaps", "-n", "team-a"], { token });
     expect([no.code, no.stdout]).toEqual([1, "no\n"]);
+    const whoami = await kube.kubectl(["auth", "whoami", "-o", "json"], { token });
+    expect(JSON.parse(whoami.stdout).status.userInfo).toEqual({
+      username: "system:serviceaccount:team-a:deployer",
+      groups: ["system:serviceaccounts", "system:serviceaccounts:team-a", "system:authenticated"],
+    });
     const admin = await kube.kubectl(["auth", "can-i", "delete", "nodes"]);
     expect(admin.stdout).toBe("yes\n");
   });
