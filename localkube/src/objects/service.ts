@@ -202,7 +202,8 @@ export class ObjectService {
     const rv = candidate.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion)
       throw conflict(rt.group, rt.plural, name, MODIFIED_CONFLICT);
-    let obj = toStored(rt, candidate);
+    // Callers may pass objects sharing structure with stored ones; admission mutates in place.
+    let obj = toStored(rt, structuredClone(candidate));
     const statusOnly = subresource === "status";
     if (statusOnly) {
       obj = { ...structuredClone(old), status: obj["status"] };
