@@ -8,7 +8,7 @@
  * every change is exactly what `apply` alone would give. Other changes run one by one, in order.
  */
 import type { AccountChange, ApplyResult, BatchOutcome, DesiredAccount } from "../../engine/connector.js";
-import { TransientError, isRosterError, type RosterError } from "../../errors.js";
+import { TransientError, isRosterError } from "../../errors.js";
 import { createAccountStatements } from "./accounts.js";
 import type { OperationContext } from "./catalog.js";
 import { script } from "./sql.js";
