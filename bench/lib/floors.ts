@@ -78,13 +78,13 @@ export interface ScimEndpoint {
   token: string;
 }
 
-/** One raw SCIM request with the bearer token; throws unless the status is `expected`. Returns the parsed body. */
+/** One raw SCIM request with the bearer token; throws unless the status is (one of) `expected`. Returns the parsed body. */
 export async function rawScim(
   peer: ScimEndpoint,
   method: string,
   path: string,
   body: unknown,
-  expected: number,
+  expected: number | number[],
 ): Promise<unknown> {
   const answer = await fetch(`${peer.baseURL}${path}`, {
     method,
@@ -92,6 +92,7 @@ export async function rawScim(
     body: JSON.stringify(body),
   });
   const text = await answer.text();
-  if (answer.status !== expected) throw new Error(`raw ${method} ${path} answered ${answer.status}: ${text}`);
+  if (![expected].flat().includes(answer.status))
+    throw new Error(`raw ${method} ${path} answered ${answer.status}: ${text}`);
   return text ? (JSON.parse(text) as unknown) : undefined;
 }

@@ -1,0 +1,273 @@
+/**
+ * The scenarios of the end-to-end benchmark, each measured from the outside: the benchmark writes
+ * to the API server and reads the result back from the targets themselves.
+ */
+import { performance } from "node:perf_hooks";
+import { inParallel, type BenchKube } from "./kube.js";
+import { metricSum, type OperatorChild } from "./operator.js";
+import { person, userObject } from "./people.js";
+import { percentiles, type Percentiles } from "./stats.js";
+import type { ActivityCount, BenchTarget, TargetKind } from "./targets.js";
+import { countWatchEvents } from "./watch.js";
+
+export interface BenchEnv {
+  kube: BenchKube;
+  operator: OperatorChild;
+  targets: BenchTarget[];
+  namespace: string;
+  log(line: string): void;
+}
+
+const API_WRITE_CONCURRENCY = 32;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (fromMs: number) => (performance.now() - fromMs) / 1000;
+
+// ---------------------------------------------------------------- 1. initial convergence
+
+export interface ConvergenceResult {
+  users: number;
+  apiWriteSeconds: number;
+  perTargetSeconds: Partial<Record<TargetKind, number>>;
+  totalSeconds: number;
+  /** Requests the operator sent to targets behind a counting proxy (SCIM), by method. */
+  requests: Partial<Record<TargetKind, Record<string, number>>>;
+}
+
+/** Creates `count` Users as fast as the API server takes them, then waits until every target holds every account. */
+export async function convergence(
+  env: BenchEnv,
+  count: number,
+  timeoutMs: number,
+): Promise<ConvergenceResult> {
+  const start = performance.now();
+  const done: Partial<Record<TargetKind, number>> = {};
+  let writing = true;
+  const watchers = env.targets.map(async (target) => {
+    let last = -1;
+    let lastLog = performance.now();
+    while (performance.now() - start < timeoutMs) {
+      const provisioned = await target.provisioned().catch(() => last);
+      if (provisioned >= count && !writing) {
+        done[target.kind] = seconds(start);
+        return;
+      }
+      if (provisioned >= count) {
+        // Written before the last User was even accepted: still a valid "all there" time.
+        done[target.kind] = seconds(start);
+        return;
+      }
+      if (performance.now() - lastLog > 15_000) {
+        env.log(`  ${target.kind}: ${provisioned}/${count} after ${seconds(start).toFixed(0)} s`);
+        lastLog = performance.now();
+      }
+      last = provisioned;
+      await sleep(count > 2000 ? 500 : 200);
+    }
+    throw new Error(`${target.kind}: not converged after ${timeoutMs} ms (${last}/${count})`);
+  });
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  await inParallel(indexes, API_WRITE_CONCURRENCY, async (i) => {
+    await env.kube.request("POST", "/apis/roster.dev/v1alpha1/users", userObject(person(i)));
+  });
+  writing = false;
+  const apiWriteSeconds = seconds(start);
+  env.log(`  ${count} Users written to the API server in ${apiWriteSeconds.toFixed(1)} s`);
+  await Promise.all(watchers);
+  const requests = Object.fromEntries(
+    env.targets.flatMap((t) => (t.requestCounts ? [[t.kind, t.requestCounts()]] : [])),
+  ) as ConvergenceResult["requests"];
+  return { users: count, apiWriteSeconds, perTargetSeconds: done, totalSeconds: seconds(start), requests };
+}
+
+// ---------------------------------------------------------------- 2. revocation latency
+
+export interface RevocationResult {
+  mode: "one-at-a-time" | "at-once";
+  users: number;
+  /** API write to the last target confirming, seconds. */
+  latency: Percentiles;
+  perTarget: Partial<Record<TargetKind, Percentiles>>;
+  /** Mean duration of one confirmation poll (the measurement's resolution). */
+  pollSeconds: number;
+  /** Roster's own histogram (roster_revocation_latency_seconds) for the same revocations: mean, seconds. */
+  rosterReportedMeanSeconds: number | undefined;
+}
+
+function terminate(env: BenchEnv, username: string): Promise<unknown> {
+  return env.kube.request(
+    "PATCH",
+    `/apis/roster.dev/v1alpha1/users/${username}`,
+    { spec: { state: "Terminated" } },
+    "application/merge-patch+json",
+  );
+}
+
+async function rosterRevocationMean(env: BenchEnv, run: () => Promise<void>): Promise<number | undefined> {
+  const read = async () => {
+    const text = await env.operator.metrics();
+    return {
+      sum: metricSum(text, "roster_revocation_latency_seconds_sum"),
+      count: metricSum(text, "roster_revocation_latency_seconds_count"),
+    };
+  };
+  const before = await read();
+  await run();
+  const after = await read();
+  const count = after.count - before.count;
+  return count > 0 ? (after.sum - before.sum) / count : undefined;
+}
+
+/** Terminates each user and waits until every target shows it revoked before the next. */
+export async function revokeOneByOne(env: BenchEnv, usernames: string[]): Promise<RevocationResult> {
+  const totals: number[] = [];
+  const perTarget = new Map<TargetKind, number[]>(env.targets.map((t) => [t.kind, []]));
+  let polls = 0;
+  let pollTime = 0;
+  const mean = await rosterRevocationMean(env, async () => {
+    for (const username of usernames) {
+      const t0 = performance.now();
+      await terminate(env, username);
+      const confirmed = await Promise.all(
+        env.targets.map(async (target) => {
+          for (;;) {
+            const p0 = performance.now();
+            const revoked = await target.isRevoked(username);
+            polls += 1;
+            pollTime += performance.now() - p0;
+            if (revoked) return [target.kind, seconds(t0)] as const;
+            await sleep(5);
+          }
+        }),
+      );
+      for (const [kind, s] of confirmed) perTarget.get(kind)!.push(s);
+      totals.push(Math.max(...confirmed.map(([, s]) => s)));
+    }
+  });
+  return {
+    mode: "one-at-a-time",
+    users: usernames.length,
+    latency: percentiles(totals),
+    perTarget: Object.fromEntries([...perTarget].map(([k, v]) => [k, percentiles(v)])),
+    pollSeconds: pollTime / Math.max(1, polls) / 1000,
+    rosterReportedMeanSeconds: mean,
+  };
+}
+
+/** Terminates all users at once (parallel writes) and records, per user, when each target shows it revoked. */
+export async function revokeAtOnce(
+  env: BenchEnv,
+  usernames: string[],
+  timeoutMs: number,
+): Promise<RevocationResult> {
+  const sentAt = new Map<string, number>();
+  const confirmedAt = new Map<TargetKind, Map<string, number>>(env.targets.map((t) => [t.kind, new Map()]));
+  let polls = 0;
+  let pollTime = 0;
+  const mean = await rosterRevocationMean(env, async () => {
+    const start = performance.now();
+    let writing = true;
+    const pollers = env.targets.map(async (target) => {
+      const confirmed = confirmedAt.get(target.kind)!;
+      while (confirmed.size < usernames.length) {
+        if (performance.now() - start > timeoutMs)
+          throw new Error(`${target.kind}: revocations not confirmed`);
+        const pending = new Set(usernames.filter((u) => !confirmed.has(u) && (sentAt.has(u) || writing)));
+        const p0 = performance.now();
+        const revoked = await target.revokedAmong(pending);
+        const now = performance.now();
+        polls += 1;
+        pollTime += now - p0;
+        for (const u of revoked) if (!confirmed.has(u)) confirmed.set(u, now);
+        await sleep(20);
+      }
+    });
+    await inParallel(usernames, API_WRITE_CONCURRENCY, async (username) => {
+      sentAt.set(username, performance.now());
+      await terminate(env, username);
+    });
+    writing = false;
+    await Promise.all(pollers);
+  });
+  const latencyOf = (kind: TargetKind, u: string) => (confirmedAt.get(kind)!.get(u)! - sentAt.get(u)!) / 1000;
+  const totals = usernames.map((u) => Math.max(...env.targets.map((t) => latencyOf(t.kind, u))));
+  return {
+    mode: "at-once",
+    users: usernames.length,
+    latency: percentiles(totals),
+    perTarget: Object.fromEntries(
+      env.targets.map((t) => [t.kind, percentiles(usernames.map((u) => latencyOf(t.kind, u)))]),
+    ),
+    pollSeconds: pollTime / Math.max(1, polls) / 1000,
+    rosterReportedMeanSeconds: mean,
+  };
+}
+
+// ---------------------------------------------------------------- 3. no-op full resync
+
+export interface ResyncResult {
+  wallSeconds: number;
+  targets: Partial<Record<TargetKind, ActivityCount>>;
+  /** Writes to the API server other than the benchmark's own spec bumps. */
+  apiWrites: number;
+  apiWritesByResource: Record<string, number>;
+  operationsRun: number;
+}
+
+interface TargetObject {
+  metadata: { generation?: number };
+  spec: { syncIntervalSeconds?: number };
+  status?: { observedGeneration?: number };
+}
+
+/**
+ * Changes each Target's spec (syncIntervalSeconds + 1), which makes the next pass a full sync of
+ * every account, and waits until every Target's status shows that generation processed.
+ */
+export async function noopResync(env: BenchEnv): Promise<ResyncResult> {
+  const windows = await Promise.all(env.targets.map((t) => t.startActivityWindow()));
+  const rv0 = await env.kube.resourceVersion();
+  const watches = ["users", "targets", "accessgrants"].map((r) =>
+    countWatchEvents(env.kube, `/apis/roster.dev/v1alpha1/${r}`, rv0),
+  );
+  watches.push(
+    countWatchEvents(env.kube, "/api/v1/secrets", rv0),
+    countWatchEvents(env.kube, "/api/v1/events", rv0),
+  );
+  const ops0 = metricSum(await env.operator.metrics(), "roster_operations_total");
+  const path = (kind: string) => `/apis/roster.dev/v1alpha1/namespaces/${env.namespace}/targets/${kind}`;
+  const start = performance.now();
+  const generations = new Map<string, number>();
+  for (const target of env.targets) {
+    const current = (await env.kube.request("GET", path(target.kind))) as TargetObject;
+    const bumped = (await env.kube.request(
+      "PATCH",
+      path(target.kind),
+      { spec: { syncIntervalSeconds: (current.spec.syncIntervalSeconds ?? 3600) + 1 } },
+      "application/merge-patch+json",
+    )) as TargetObject;
+    generations.set(target.kind, bumped.metadata.generation ?? 0);
+  }
+  for (const target of env.targets) {
+    for (;;) {
+      const obj = (await env.kube.request("GET", path(target.kind))) as TargetObject;
+      if ((obj.status?.observedGeneration ?? 0) >= generations.get(target.kind)!) break;
+      await sleep(50);
+    }
+  }
+  const wallSeconds = seconds(start);
+  await sleep(3000);
+  const apiWrites = (await env.kube.resourceVersion()) - rv0 - env.targets.length;
+  const counted = await Promise.all(watches.map((w) => w.stop()));
+  const apiWritesByResource: Record<string, number> = {};
+  for (const c of counted) apiWritesByResource[c.resource] = c.events;
+  apiWritesByResource.targets = (apiWritesByResource.targets ?? 0) - env.targets.length;
+  const operationsRun = metricSum(await env.operator.metrics(), "roster_operations_total") - ops0;
+  const activity = await Promise.all(windows.map((finish) => finish()));
+  return {
+    wallSeconds,
+    targets: Object.fromEntries(env.targets.map((t, i) => [t.kind, activity[i]!])),
+    apiWrites,
+    apiWritesByResource,
+    operationsRun,
+  };
+}
