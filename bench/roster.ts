@@ -120,9 +120,11 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     const oneByOne = Math.min(100, count / 10);
     log(`2. revocation: ${oneByOne} one at a time`);
     revocation.push(await revokeOneByOne(env, range(0, oneByOne)));
+    log(`   p50/p99 ${revocation[0]!.latency.p50.toFixed(3)}/${revocation[0]!.latency.p99.toFixed(3)} s`);
     const atOnce = count >= 10_000 ? 1000 : Math.max(10, count / 10);
     log(`   then ${atOnce} at once`);
     revocation.push(await revokeAtOnce(env, range(oneByOne, oneByOne + atOnce), 3600_000));
+    log(`   p50/p99 ${revocation[1]!.latency.p50.toFixed(3)}/${revocation[1]!.latency.p99.toFixed(3)} s`);
     await new Promise((r) => setTimeout(r, 5000));
     await snapshot("after revocation");
     log("3. no-op full resync");
