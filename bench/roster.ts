@@ -16,6 +16,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { format } from "prettier";
 import { buildForBench } from "./lib/build.js";
 import { startBenchKube } from "./lib/kube.js";
 import { nativeFloor, type FloorResult } from "./lib/native-floors.js";
@@ -187,6 +188,7 @@ for (const count of sizes) {
   console.log(formatResult(result));
   await mkdir("bench/results", { recursive: true });
   const file = `bench/results/${result.date.slice(0, 10)}-${values.quick ? "quick" : count}.json`;
-  await writeFile(file, JSON.stringify(result, null, 2) + "\n");
+  // Formatted as the repository's prettier check expects.
+  await writeFile(file, await format(JSON.stringify(result), { parser: "json" }));
   console.log(`result written to ${file}\n`);
 }
