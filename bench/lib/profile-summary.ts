@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -21,16 +22,31 @@ export async function summarise(file: string, top = 25): Promise<string> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const label = (frame: ProfileNode["callFrame"]) => {
+    const url = frame.url.replace(/^file:\/\/.*?\/(node_modules|operator|localkube)\//, "$1/") || "(native)";
+    return { url, fn: `${frame.functionName || "(anonymous)"} ${url}:${frame.lineNumber + 1}` };
+  };
   let total = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     const frame = byId.get(id)?.callFrame;
     if (!frame) return;
     total += delta;
-    const url = frame.url.replace(/^file:\/\/.*?\/(node_modules|operator|localkube)\//, "$1/") || "(native)";
-    const fn = `${frame.functionName || "(anonymous)"} ${url}:${frame.lineNumber + 1}`;
+    const { url, fn } = label(frame);
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + delta);
     byFile.set(url, (byFile.get(url) ?? 0) + delta);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at);
+      if (!node || !node.callFrame.url) continue;
+      const name = label(node.callFrame).fn;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + delta);
+    }
   });
   const rows = (map: Map<string, number>) =>
     [...map]
@@ -46,6 +62,8 @@ export async function summarise(file: string, top = 25): Promise<string> {
     ...rows(byFunction),
     "self time by file:",
     ...rows(byFile),
+    "inclusive time by function (JavaScript frames):",
+    ...rows(inclusive),
   ].join("\n");
 }
 
