@@ -94,6 +94,7 @@ export async function startOperator(
 
   const userController = new UserController({
     users: users.store,
+    grants: grants.store,
     targets: targets.store,
     state,
     statusWriter: new StatusWriter(client, USERS),
@@ -202,6 +203,8 @@ function wireEvents(args: {
   users.addEventHandler({ onAdd: onUser, onUpdate: (_old, obj) => onUser(obj), onDelete: onUser });
   const onGrant = (obj: KubeObject) => {
     grantCtl.enqueue(objectKey(obj));
+    // A grant's window shows in its Users' nextTransitionTime.
+    users.store.keys().forEach((key) => userCtl.enqueue(key));
     const target = (obj.spec as { target?: string } | undefined)?.target;
     if (target) targetCtl.enqueue(`${obj.metadata?.namespace}/${target}`, "revocation");
   };

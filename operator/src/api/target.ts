@@ -216,6 +216,10 @@ export const TargetStatus = z
     conditions: Conditions.optional(),
     counts: TargetCounts.optional(),
     lastFullSyncTime: Timestamp.optional().meta({ description: "When the last full sync completed." }),
+    orphans: setList(z.string().min(1).max(256)).max(MAX_PLAN_OPERATIONS).optional().meta({
+      description:
+        "Usernames of accounts Roster created that no User wants any more (the first 100, sorted; counts.orphaned has the total).",
+    }),
     plan: TargetPlan.optional(),
   })
   .meta({ description: "TargetStatus reports connectivity, the last sync and its counts, and the plan." });

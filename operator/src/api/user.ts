@@ -115,6 +115,10 @@ export const UserStatus = z
     accounts: mapList(AccountStatus, ["target"]).optional().meta({
       description: "One entry per Target where this User has, or had, an account.",
     }),
+    nextTransitionTime: Timestamp.optional().meta({
+      description:
+        "The next instant this User's access changes by the clock alone (startDate, endDate, a grant starting or expiring); Roster acts at that instant.",
+    }),
   })
   .meta({ description: "UserStatus reports the User's accounts and readiness, written by Roster." });
 export type UserStatus = z.infer<typeof UserStatus>;

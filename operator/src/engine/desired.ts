@@ -83,3 +83,16 @@ export function desiredState(
   }
   return { accounts, managedRoles, nextTransition: next };
 }
+
+/** The next instant a user's access changes by the clock alone: their start/end date or a selecting grant's window. */
+export function userNextTransition(
+  user: UserView,
+  grants: readonly GrantView[],
+  now: number,
+): number | undefined {
+  let next = userLifecycle(user, now).nextTransition;
+  for (const grant of grants) {
+    if (grantSelects(grant, user)) next = nextAfter(now, next, grantNextTransition(grant, now));
+  }
+  return next;
+}

@@ -237,4 +237,25 @@ describe("Roster with OpenLDAP", () => {
     expect(account).toBeDefined();
     expect(account?.pwdAccountLockedTime).toBeDefined();
   });
+
+  it("reports a deleted User's retained (disabled) account as an orphan on the next full sync", async () => {
+    await env.kube.kubectl([
+      "patch",
+      "target",
+      "directory",
+      "-n",
+      "identity",
+      "--type=merge",
+      "-p",
+      '{"spec":{"concurrency":3}}',
+    ]);
+    await waitFor("bob listed as an orphan", async () => {
+      const target = await env.get<{ status: { orphans?: string[]; counts: { orphaned: number } } }>(
+        "target",
+        "directory",
+        "identity",
+      );
+      return target.status.orphans?.includes("bob") === true && target.status.counts.orphaned === 1;
+    });
+  });
 });

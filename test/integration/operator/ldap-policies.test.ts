@@ -261,6 +261,8 @@ describe("Roster policies with OpenLDAP", () => {
     await env.apply(user("fay", "future", `  startDate: "${start}"`));
     await waitFor("fay's disabled account", async () => (await account("future", "fay")) !== undefined);
     expect(await locked("future", "fay")).toBe(true);
+    const fay = await env.get<{ status: { nextTransitionTime?: string } }>("user", "fay");
+    expect(fay.status.nextTransitionTime).toBe(start);
     await waitFor("fay enabled at the start date", async () => !(await locked("future", "fay")), 20_000);
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(start));
   });

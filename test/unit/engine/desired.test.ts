@@ -1,4 +1,4 @@
-import { desiredState } from "../../../operator/src/engine/desired.js";
+import { desiredState, userNextTransition } from "../../../operator/src/engine/desired.js";
 import { aGrant, aTarget, aUser } from "../../builders/engine.js";
 
 const NOW = Date.parse("2026-06-01T12:00:00Z");
@@ -138,5 +138,25 @@ describe("desired state", () => {
     expect(desiredState(target, [aUser("ann").build()], [temp], NOW).nextTransition).toBe(
       Date.parse("2026-06-01T14:00:00Z"),
     );
+  });
+
+  it("gives a user's next transition from their dates and the grants that select them", () => {
+    const temp = aGrant("temp")
+      .forUsers("ann")
+      .roles("prod")
+      .with({ expiresAt: "2026-06-01T14:00:00Z" })
+      .build();
+    const other = aGrant("other")
+      .forUsers("bob")
+      .roles("x")
+      .with({ expiresAt: "2026-06-01T13:00:00Z" })
+      .build();
+    expect(userNextTransition(aUser("ann").build(), [temp, other], NOW)).toBe(
+      Date.parse("2026-06-01T14:00:00Z"),
+    );
+    expect(
+      userNextTransition(aUser("ann").with({ endDate: "2026-06-01T12:30:00Z" }).build(), [temp], NOW),
+    ).toBe(Date.parse("2026-06-01T12:30:00Z"));
+    expect(userNextTransition(aUser("carl").build(), [temp], NOW)).toBeUndefined();
   });
 });

@@ -76,6 +76,7 @@ export function targetStatus(args: {
   const status: TargetStatus = { conditions, counts: counts(state) };
   if (generation !== undefined) status.observedGeneration = generation;
   if (state.lastFullSync !== undefined) status.lastFullSyncTime = toKubeTime(state.lastFullSync);
+  if (state.orphans.length > 0) status.orphans = state.orphans.slice(0, MAX_PLAN_OPERATIONS);
   if (args.plan) status.plan = args.plan;
   return status;
 }

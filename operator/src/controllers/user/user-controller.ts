@@ -1,10 +1,12 @@
 import { ConditionType, Reason, type UserStatus } from "../../api/index.js";
 import { userConditions, type AccountStatusEntry } from "../../engine/account-status.js";
+import { userNextTransition } from "../../engine/desired.js";
 import {
   done,
   hasFinalizer,
   requeueAfter,
   setCondition,
+  toKubeTime,
   type Clock,
   type Condition,
   type FinalizerHelper,
@@ -15,10 +17,11 @@ import {
 } from "../../runtime/index.js";
 import { ABANDON_ANNOTATION, USER_FINALIZER } from "../resources.js";
 import type { ProvisioningState } from "../sync/target-state.js";
-import { userVersion, userView } from "../views.js";
+import { grantView, userVersion, userView } from "../views.js";
 
 export interface UserControllerDeps {
   users: Store<KubeObject>;
+  grants: Store<KubeObject>;
   targets: Store<KubeObject>;
   state: ProvisioningState;
   statusWriter: StatusWriter;
@@ -47,8 +50,9 @@ export class UserController {
       await this.deps.finalizers.add(obj);
       return done;
     }
-    await this.writeStatus(obj, this.deps.state.entriesFor(user.spec.username));
-    return done;
+    const next = await this.writeStatus(obj, this.deps.state.entriesFor(user.spec.username));
+    // Come back when the clock changes this User's access, so nextTransitionTime moves on.
+    return next === undefined ? done : requeueAfter(next - this.deps.clock.now());
   };
 
   private async finalize(obj: KubeObject, username: string): Promise<ReconcileResult> {
@@ -73,7 +77,8 @@ export class UserController {
     return leavePolicy === "Retain" && entry.state === "Provisioned";
   }
 
-  private async writeStatus(obj: KubeObject, accounts: AccountStatusEntry[]): Promise<void> {
+  /** Writes the status when it changed; returns the User's next clock transition. */
+  private async writeStatus(obj: KubeObject, accounts: AccountStatusEntry[]): Promise<number | undefined> {
     const previous = obj.status as UserStatus | undefined;
     const generation = obj.metadata?.generation;
     const at = {
@@ -84,7 +89,14 @@ export class UserController {
     for (const spec of this.summary(obj, accounts)) conditions = setCondition(conditions, spec, at);
     const status: UserStatus = { conditions, accounts };
     if (generation !== undefined) status.observedGeneration = generation;
+    const next = userNextTransition(
+      userView(obj),
+      this.deps.grants.list().map(grantView),
+      this.deps.clock.now(),
+    );
+    if (next !== undefined) status.nextTransitionTime = toKubeTime(next);
     await this.deps.statusWriter.write(obj, status as Record<string, unknown>);
+    return next;
   }
 
   /** Conditions from the accounts, while deleting, or until every Target processed this version of the User. */
