@@ -18,6 +18,7 @@ import { ACCESS_GRANTS, TARGETS, USERS, USER_FINALIZER } from "./controllers/res
 import { TargetSync } from "./controllers/sync/target-sync.js";
 import { ProvisioningState } from "./controllers/sync/target-state.js";
 import { UserController } from "./controllers/user/user-controller.js";
+import { userVersion } from "./controllers/views.js";
 import {
   Controller,
   EventRecorder,
@@ -61,6 +62,9 @@ export interface RunningOperator {
   readonly httpPort: number;
   stop(): Promise<void>;
 }
+
+/** How long a grant's status may lag behind User changes (matched-user counts). */
+const GRANT_STATUS_DEBOUNCE_MS = 1000;
 
 /** Lanes: revocations (and every change to a User or grant) before periodic full syncs. */
 const LANES = ["revocation", "sync"] as const;
@@ -193,31 +197,66 @@ function wireEvents(args: {
 }): void {
   const { users, grants, targets, userCtl, grantCtl, targetCtl, state } = args;
   const allTargets = () => targets.store.keys().forEach((key) => targetCtl.enqueue(key, "revocation"));
-  const allGrants = () => grants.store.keys().forEach((key) => grantCtl.enqueue(key));
+  // Grant status (matched Users) follows User changes at most once a second per grant.
+  const allGrants = () =>
+    grants.store.keys().forEach((key) => grantCtl.enqueueAfter(key, GRANT_STATUS_DEBOUNCE_MS));
   const onUser = (obj: KubeObject) => {
     state.noteUserChange(obj.metadata?.name ?? "", Date.now());
     userCtl.enqueue(objectKey(obj));
     allTargets();
     allGrants();
   };
-  users.addEventHandler({ onAdd: onUser, onUpdate: (_old, obj) => onUser(obj), onDelete: onUser });
+  users.addEventHandler({
+    onAdd: onUser,
+    // Status-only writes (Roster's own) change no decision; a finalizer change needs the User controller.
+    onUpdate: (old, obj) => {
+      if (userVersion(old) !== userVersion(obj)) onUser(obj);
+      else if (!sameFinalizers(old, obj)) userCtl.enqueue(objectKey(obj));
+    },
+    onDelete: onUser,
+  });
   const onGrant = (obj: KubeObject) => {
     grantCtl.enqueue(objectKey(obj));
     // A grant's window shows in its Users' nextTransitionTime.
     users.store.keys().forEach((key) => userCtl.enqueue(key));
     const target = (obj.spec as { target?: string } | undefined)?.target;
-    if (target) targetCtl.enqueue(`${obj.metadata?.namespace}/${target}`, "revocation");
+    if (!target) return;
+    const key = `${obj.metadata?.namespace}/${target}`;
+    state.decideAllFor(key);
+    targetCtl.enqueue(key, "revocation");
   };
   grants.addEventHandler({
     onAdd: onGrant,
-    onUpdate: (old, obj) => (onGrant(old), onGrant(obj)),
+    onUpdate: (old, obj) => {
+      if (!specChanged(old, obj)) return grantCtl.enqueue(objectKey(obj));
+      onGrant(old);
+      onGrant(obj);
+    },
     onDelete: onGrant,
   });
   const onTarget = (obj: KubeObject) => {
+    state.decideAllFor(objectKey(obj));
     targetCtl.enqueue(objectKey(obj), "sync");
     allGrants();
   };
-  targets.addEventHandler({ onAdd: onTarget, onUpdate: (_old, obj) => onTarget(obj), onDelete: onTarget });
+  targets.addEventHandler({
+    onAdd: onTarget,
+    // The Target's own status writes need no pass; spec and annotation changes (release) do.
+    onUpdate: (old, obj) => {
+      const annotationsChanged =
+        JSON.stringify(old.metadata?.annotations) !== JSON.stringify(obj.metadata?.annotations);
+      if (specChanged(old, obj) || annotationsChanged) onTarget(obj);
+    },
+    onDelete: onTarget,
+  });
+}
+
+function specChanged(old: KubeObject, obj: KubeObject): boolean {
+  return old.metadata?.generation !== obj.metadata?.generation;
+}
+
+function sameFinalizers(old: KubeObject, obj: KubeObject): boolean {
+  return JSON.stringify(old.metadata?.finalizers ?? []) === JSON.stringify(obj.metadata?.finalizers ?? []);
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,12 @@ export interface TargetState {
   observed: Map<string, ObservedAccount>;
   converged: Map<string, string>;
   entries: Map<string, { user: string; entry: AccountStatusEntry }>;
+  /** User names changed since the last pass (fed by the informer handlers). */
+  dirtyUsers: Set<string>;
+  /** A grant or the Target changed: the next pass decides on every User. */
+  decideAll: boolean;
+  /** The earliest instant a decision changes by the clock alone (start/end dates, grant windows). */
+  nextClock: number | undefined;
   /** Per User name, the userVersion() the last completed pass decided on. */
   processedUsers: Map<string, string>;
   /** When each pending revocation became due (ms), for the revocation latency metric. */
@@ -35,9 +41,16 @@ export class ProvisioningState {
   private readonly targets = new Map<string, TargetState>();
   private readonly userChangedAt = new Map<string, number>();
 
-  /** Records when a change to a User was seen (the start of its revocation latency). */
+  /** Records a change to a User: every Target decides on it again; `at` starts its revocation latency. */
   noteUserChange(userName: string, at: number): void {
     this.userChangedAt.set(userName, at);
+    for (const state of this.targets.values()) state.dirtyUsers.add(userName);
+  }
+
+  /** A grant or Target changed: the Target's next pass decides on every User. */
+  decideAllFor(targetKey: string): void {
+    const state = this.targets.get(targetKey);
+    if (state) state.decideAll = true;
   }
 
   lastUserChange(userName: string): number | undefined {
@@ -53,6 +66,9 @@ export class ProvisioningState {
         converged: new Map(),
         entries: new Map(),
         processedUsers: new Map(),
+        dirtyUsers: new Set(),
+        decideAll: true,
+        nextClock: undefined,
         revocationDueAt: new Map(),
         lastFullSync: undefined,
         fullSyncGeneration: undefined,

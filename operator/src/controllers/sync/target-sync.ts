@@ -75,6 +75,20 @@ export class TargetSync {
   }
 
   readonly reconcile = async (key: string, ctx: ReconcileContext): Promise<ReconcileResult> => {
+    const state = this.deps.state.forTarget(key);
+    const dirtyBefore = new Set(state.dirtyUsers);
+    const decideAllBefore = state.decideAll;
+    try {
+      return await this.pass(key, ctx);
+    } catch (err) {
+      // Whatever failed, the Users this pass took are decided on again: no change is ever dropped.
+      for (const name of dirtyBefore) state.dirtyUsers.add(name);
+      state.decideAll ||= decideAllBefore;
+      throw err;
+    }
+  };
+
+  private async pass(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
     const obj = this.deps.targets.get(key);
     if (!obj) return this.forget(key);
     const target = targetView(obj);
@@ -86,13 +100,14 @@ export class TargetSync {
     } catch (err) {
       return this.failed(obj, state, connectionVerdict(err), err, ctx);
     }
-    const userObjs = this.deps.users.list();
-    const desired = this.desired(target, userObjs, now);
     const full = this.fullSyncDue(obj, target, state, now);
+    const userObjs = this.usersToDecide(state, full, now);
+    const desired = this.desired(target, userObjs, now);
+    this.noteNextClock(state, desired, userObjs.length === this.deps.users.list().length);
     const usernames = full ? [...desired.accounts.keys()] : changedUsernames(desired, state);
     if (!full && usernames.length === 0) {
       this.markProcessed(state, userObjs, []);
-      return this.finish(obj, target, state, desired, undefined, ctx);
+      return this.finish(obj, target, state, undefined, ctx);
     }
     this.noteRevocationsDue(state, desired, usernames, now);
     let observed: ObservedAccount[];
@@ -102,6 +117,7 @@ export class TargetSync {
         : await this.readSome(connector, state, usernames, desired);
     } catch (err) {
       if (!full) this.markUnread(state, desired, usernames, err, now);
+      for (const user of userObjs) state.dirtyUsers.add(user.metadata?.name ?? "");
       return this.failed(obj, state, connectionVerdict(err), err, ctx);
     }
     const scoped = full ? desired : restrictTo(desired, usernames);
@@ -110,6 +126,8 @@ export class TargetSync {
       state.orphans = plan.orphans;
       state.lastFullSync = now;
       state.fullSyncGeneration = obj.metadata?.generation;
+      for (const username of state.entries.keys())
+        if (!desired.accounts.has(username)) state.entries.delete(username);
     }
     const report = await this.run(obj, target, state, plan, connector, ctx);
     const changedUsers = recordOutcomes({
@@ -122,8 +140,41 @@ export class TargetSync {
       syncedAt: toKubeTime(now),
     });
     this.markProcessed(state, userObjs, changedUsers);
-    return this.finish(obj, target, state, desired, report, ctx);
-  };
+    this.keepUnfinishedDirty(state, desired, usernames);
+    return this.finish(obj, target, state, report, ctx);
+  }
+
+  /**
+   * The Users this pass decides on: all of them for a full sync, after a grant or Target change,
+   * or when a clock transition (start/end date, grant window) is due; otherwise only the Users
+   * whose objects changed since the last pass. This keeps an event-driven pass O(changed users).
+   */
+  private usersToDecide(state: TargetState, full: boolean, now: number): KubeObject[] {
+    const clockDue = state.nextClock !== undefined && now >= state.nextClock;
+    if (full || clockDue || state.decideAll) {
+      state.decideAll = false;
+      state.dirtyUsers.clear();
+      return this.deps.users.list();
+    }
+    const names = [...state.dirtyUsers];
+    state.dirtyUsers.clear();
+    return names.map((name) => this.deps.users.get(name)).filter((u): u is KubeObject => u !== undefined);
+  }
+
+  /** The next clock transition: exact after deciding on everyone, else the earliest known. */
+  private noteNextClock(state: TargetState, desired: TargetDesiredState, everyone: boolean): void {
+    const next = desired.nextTransition;
+    if (everyone || state.nextClock === undefined) state.nextClock = next;
+    else if (next !== undefined) state.nextClock = Math.min(state.nextClock, next);
+  }
+
+  /** Users whose accounts did not converge (failed, held, not run) are decided on again next pass. */
+  private keepUnfinishedDirty(state: TargetState, desired: TargetDesiredState, usernames: string[]): void {
+    for (const username of usernames) {
+      const intent = desired.accounts.get(username);
+      if (intent && !state.converged.has(username)) state.dirtyUsers.add(intent.user);
+    }
+  }
 
   /**
    * Records which version of each User this pass decided on, and asks for the status of Users
@@ -296,7 +347,6 @@ export class TargetSync {
     obj: KubeObject,
     target: TargetView,
     state: TargetState,
-    desired: TargetDesiredState,
     report: (ExecutionReport & { notRun: PlannedOperation[] }) | undefined,
     ctx: ReconcileContext,
   ): Promise<ReconcileResult> {
@@ -316,7 +366,7 @@ export class TargetSync {
     if (report && report.failed.length > 0)
       ctx.logger.warn({ failed: report.failed.length }, "some operations failed terminally");
     const nextFull = (state.lastFullSync ?? now) + syncIntervalMs(obj) - now;
-    const nextClock = desired.nextTransition !== undefined ? desired.nextTransition - now : Infinity;
+    const nextClock = state.nextClock !== undefined ? state.nextClock - now : Infinity;
     return requeueAfter(Math.max(0, Math.min(nextFull, nextClock)));
   }
 
