@@ -239,6 +239,40 @@ describe("orphans", () => {
   });
 });
 
+describe("orphans named in Target status", () => {
+  it("names the accounts in status.orphans and counts the rest", () => {
+    const named: Snapshot = {
+      ...snapshot,
+      targets: snapshot.targets.map((t) =>
+        t.metadata.name === "directory"
+          ? {
+              ...t,
+              status: { ...t.status, orphans: ["old-1"], counts: { ...t.status?.counts, orphaned: 2 } },
+            }
+          : t,
+      ) as Snapshot["targets"],
+    };
+    expect(orphanRows(named).filter((r) => r.target === "identity/directory" && r.kind === "orphan")).toEqual(
+      [
+        {
+          target: "identity/directory",
+          kind: "orphan",
+          account: "old-1",
+          user: undefined,
+          detail: "no User wants it (orphanPolicy Report)",
+        },
+        {
+          target: "identity/directory",
+          kind: "orphan",
+          account: undefined,
+          user: undefined,
+          detail: "1 more orphaned account(s) counted by the last full sync (orphanPolicy Report)",
+        },
+      ],
+    );
+  });
+});
+
 describe("plan", () => {
   it("shows only Targets in Plan mode or held, with each account's User", () => {
     const views = planViews(snapshot);

@@ -23,33 +23,40 @@ export const ORPHAN_COLUMNS: Column[] = [
   { header: "DETAIL", key: "detail" },
 ];
 
-/** Orphans of one Target: named where its published plan acts on an account no User has. */
+/**
+ * Orphans of each Target: named from status.orphans (the first 100) and from a published plan
+ * acting on an account no User has; any remainder of counts.orphaned is reported as a count.
+ */
 function targetOrphans(snapshot: Snapshot, usernames: Set<string>): OrphanRow[] {
   const rows: OrphanRow[] = [];
   for (const target of snapshot.targets) {
     const key = keyOf(target);
-    const planned = new Map<string, string[]>();
+    const named = new Map<string, string[]>();
+    for (const account of target.status?.orphans ?? []) if (!usernames.has(account)) named.set(account, []);
     for (const op of target.status?.plan?.operations ?? []) {
       if (usernames.has(op.username)) continue;
-      planned.set(op.username, [...(planned.get(op.username) ?? []), op.operation]);
+      named.set(op.username, [...(named.get(op.username) ?? []), op.operation]);
     }
-    for (const [account, ops] of planned)
+    const policy = target.spec.orphanPolicy ?? "Report";
+    for (const [account, ops] of named)
       rows.push({
         target: key,
         kind: "orphan",
         account,
         user: undefined,
-        detail: `planned: ${ops.join(", ")}`,
+        detail: ops.length > 0 ? `planned: ${ops.join(", ")}` : `no User wants it (orphanPolicy ${policy})`,
       });
-    const unnamed = (target.status?.counts?.orphaned ?? 0) - planned.size;
+    const unnamed = (target.status?.counts?.orphaned ?? 0) - named.size;
     if (unnamed > 0) {
-      const policy = target.spec.orphanPolicy ?? "Report";
       rows.push({
         target: key,
         kind: "orphan",
         account: undefined,
         user: undefined,
-        detail: `${unnamed} orphaned account(s) counted by the last full sync (orphanPolicy ${policy}); status does not name them`,
+        detail:
+          named.size > 0
+            ? `${unnamed} more orphaned account(s) counted by the last full sync (orphanPolicy ${policy})`
+            : `${unnamed} orphaned account(s) counted by the last full sync (orphanPolicy ${policy}); status does not name them`,
       });
     }
   }
