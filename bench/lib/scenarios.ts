@@ -207,6 +207,18 @@ export interface ResyncResult {
   operationsRun: number;
 }
 
+/** Waits until the API server has taken no write for `quietMs` (earlier work, e.g. status writes, has drained). */
+async function apiQuiet(env: BenchEnv, quietMs: number, timeoutMs: number): Promise<void> {
+  const start = performance.now();
+  let last = await env.kube.resourceVersion();
+  let since = performance.now();
+  while (performance.now() - since < quietMs && performance.now() - start < timeoutMs) {
+    await sleep(500);
+    const now = await env.kube.resourceVersion();
+    if (now !== last) [last, since] = [now, performance.now()];
+  }
+}
+
 interface TargetObject {
   metadata: { generation?: number };
   spec: { syncIntervalSeconds?: number };
@@ -218,6 +230,7 @@ interface TargetObject {
  * every account, and waits until every Target's status shows that generation processed.
  */
 export async function noopResync(env: BenchEnv): Promise<ResyncResult> {
+  await apiQuiet(env, 5000, 300_000);
   const windows = await Promise.all(env.targets.map((t) => t.startActivityWindow()));
   const rv0 = await env.kube.resourceVersion();
   const watches = ["users", "targets", "accessgrants"].map((r) =>
