@@ -14,12 +14,27 @@ export interface Clock {
   setTimer(fn: () => void, delayMs: number): TimerHandle;
 }
 
-/** The real clock; its timers do not keep the process alive on their own (unref). */
+/** setTimeout's limit (2^31 - 1 ms, ~24.8 days): longer delays would fire at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * The real clock; its timers do not keep the process alive on their own (unref). Delays longer
+ * than setTimeout allows (an endDate next year) are waited out in steps, never fired early.
+ */
 export const realClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, delayMs) {
-    const timer = setTimeout(fn, Math.max(0, delayMs));
-    timer.unref();
+    const dueAt = Date.now() + Math.max(0, delayMs);
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      const remaining = dueAt - Date.now();
+      timer = setTimeout(
+        remaining > MAX_TIMEOUT_MS ? arm : fn,
+        Math.min(Math.max(0, remaining), MAX_TIMEOUT_MS),
+      );
+      timer.unref();
+    };
+    arm();
     return { cancel: () => clearTimeout(timer) };
   },
 };
