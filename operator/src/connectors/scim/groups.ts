@@ -77,8 +77,8 @@ export class ScimGroups {
    * otherwise the full resource with If-Match. `decide` returning undefined means "already so".
    */
   private async changeMembers(groupId: string, decide: MemberDecision): Promise<void> {
-    // PATCH member operations commute; full-list writes from this process are queued per group.
-    if (this.capabilities.patch) return this.readModifyWrite(groupId, decide);
+    // Changes to one group from this process are queued: full-list writes need it, and providers
+    // such as Better Auth refuse concurrent PATCHes of one group (409).
     return this.perGroup.run(groupId, () => this.readModifyWrite(groupId, decide));
   }
 
@@ -100,8 +100,19 @@ export class ScimGroups {
         delete body.meta;
         return await this.groups.replace(groupId, body, group.version);
       } catch (err) {
-        const lostRace = err instanceof TransientError && err.reason === "PreconditionFailed";
-        if (!lostRace || attempt >= READ_MODIFY_WRITE_ATTEMPTS) throw err;
+        // A 412 (If-Match) or a 409 on a membership write means another writer changed the group.
+        const lostRace =
+          (err instanceof TransientError && err.reason === "PreconditionFailed") ||
+          err instanceof ConflictError;
+        if (!lostRace) throw err;
+        if (attempt >= READ_MODIFY_WRITE_ATTEMPTS) {
+          throw new TransientError(
+            "GroupChangedConcurrently",
+            `SCIM group ${groupId} kept changing under a membership change: ${(err as Error).message}`,
+            { cause: err },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
       }
     }
   }
