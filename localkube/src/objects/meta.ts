@@ -162,20 +162,4 @@ export function newFinalizersWhileDeleting(oldObj: KubeObject, newObj: KubeObjec
 }
 
 /** Fields of ObjectMeta the API knows; anything else is dropped (pruned) from metadata. */
-export const OBJECT_META_FIELDS = new Set([
-  "name",
-  "generateName",
-  "namespace",
-  "selfLink",
-  "uid",
-  "resourceVersion",
-  "generation",
-  "creationTimestamp",
-  "deletionTimestamp",
-  "deletionGracePeriodSeconds",
-  "labels",
-  "annotations",
-  "ownerReferences",
-  "finalizers",
-  "managedFields",
-]);
+export { OBJECT_META_FIELDS } from "../schema/index.js";
