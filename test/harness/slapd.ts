@@ -190,3 +190,17 @@ export async function canBind(url: string, dn: string, password: string): Promis
     await client.unbind().catch(() => undefined);
   }
 }
+
+/**
+ * The groups (cn, sorted) under the server's groupsDN that list `uid=<username>,<peopleDN>` as a
+ * member, read straight from the directory. For test assertions; the username is a plain test name.
+ */
+export async function groupsOf(server: SlapdServer, username: string): Promise<string[]> {
+  return withSlapdAdmin(server, async (client) => {
+    const { searchEntries } = await client.search(server.groupsDN, {
+      filter: `(member=uid=${username},${server.peopleDN})`,
+      attributes: ["cn"],
+    });
+    return searchEntries.map((e) => String(e.cn)).sort();
+  });
+}

@@ -7,7 +7,7 @@ import type { AccessRow } from "../../../operator/src/cli/audit/access.js";
 import type { Explanation } from "../../../operator/src/cli/audit/why.js";
 import { waitFor } from "../../harness/ports.js";
 import { startRoster, type RosterEnv } from "../../harness/roster.js";
-import { startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
+import { groupsOf, startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
 import { roster } from "./support.js";
 
 let slapd: SlapdServer;
@@ -32,16 +32,6 @@ async function access(): Promise<Map<string, AccessRow>> {
   const result = await cli("access", "-o", "json");
   if (result.code !== 0) throw new Error(result.stderr);
   return new Map((JSON.parse(result.stdout) as { items: AccessRow[] }).items.map((row) => [row.user, row]));
-}
-
-async function groupsOf(username: string): Promise<string[]> {
-  return withSlapdAdmin(slapd, async (client) => {
-    const { searchEntries } = await client.search(slapd.groupsDN, {
-      filter: `(member=uid=${username},${slapd.peopleDN})`,
-      attributes: ["cn"],
-    });
-    return searchEntries.map((e) => String(e.cn)).sort();
-  });
 }
 
 beforeAll(async () => {
@@ -98,14 +88,14 @@ describe("HR import -> Roster -> OpenLDAP -> audit", () => {
       grants: ["identity/engineering", "identity/everyone"],
     });
     expect(rows.get("lena.berg")).toMatchObject({ enabled: false });
-    expect(await groupsOf("carla.diaz")).toEqual(["sales-crm", "staff"]);
+    expect(await groupsOf(slapd, "carla.diaz")).toEqual(["sales-crm", "staff"]);
   });
 
   it("the next export moves the mover's groups and disables the leaver; the audit follows", async () => {
     expect((await hrImport("export-2.csv")).code).toBe(0);
     await waitFor(
       "carla's groups to follow the move",
-      async () => (await groupsOf("carla.diaz")).join() === "marketing-tools,staff",
+      async () => (await groupsOf(slapd, "carla.diaz")).join() === "marketing-tools,staff",
     );
     const rows = await waitFor("the audit to show the leaver disabled", async () => {
       const all = await access();
@@ -116,7 +106,7 @@ describe("HR import -> Roster -> OpenLDAP -> audit", () => {
       );
     });
     expect(rows.get("kofi.mensah")).toMatchObject({ enabled: false, roles: [] });
-    expect(await groupsOf("kofi.mensah")).toEqual([]);
+    expect(await groupsOf(slapd, "kofi.mensah")).toEqual([]);
     const why = await cli("why", "carla.diaz", "-o", "json");
     const explanation = JSON.parse(why.stdout) as Explanation;
     expect(explanation.targets[0]?.grants.map((g) => [g.grant, g.selector])).toEqual([

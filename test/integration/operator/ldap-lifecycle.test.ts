@@ -3,7 +3,7 @@
  * reconcile that writes nothing, and deletion through the finalizer.
  */
 import type { Client } from "ldapts";
-import { canBind, startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
+import { groupsOf, canBind, startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
 import { waitFor } from "../../harness/ports.js";
 import { startRoster, waitForCondition, type RosterEnv } from "../../harness/roster.js";
 
@@ -12,16 +12,6 @@ let env: RosterEnv;
 
 async function addGroup(client: Client, cn: string) {
   await client.add(`cn=${cn},${slapd.groupsDN}`, { objectClass: ["groupOfNames"], cn, member: [""] });
-}
-
-async function groupsOf(username: string): Promise<string[]> {
-  return withSlapdAdmin(slapd, async (client) => {
-    const { searchEntries } = await client.search(slapd.groupsDN, {
-      filter: `(member=uid=${username},${slapd.peopleDN})`,
-      attributes: ["cn"],
-    });
-    return searchEntries.map((e) => String(e.cn)).sort();
-  });
 }
 
 async function entry(username: string) {
@@ -125,7 +115,7 @@ describe("Roster with OpenLDAP", () => {
   it("hires: creates the account with its birthright groups and reports it Ready", async () => {
     await env.apply(userYaml("ann", "sales"));
     await waitForCondition(env, "user", "ann", "Ready", "True");
-    expect(await groupsOf("ann")).toEqual(["sales-crm", "staff"]);
+    expect(await groupsOf(slapd, "ann")).toEqual(["sales-crm", "staff"]);
     const user = await env.get<{ status: { accounts: Array<Record<string, unknown>> } }>("user", "ann");
     expect(user.status.accounts).toEqual([
       expect.objectContaining({
@@ -163,7 +153,7 @@ describe("Roster with OpenLDAP", () => {
   it("moves: a department label change swaps the groups with no manual step", async () => {
     await env.apply(userYaml("ann", "it"));
     await waitFor("ann's groups to follow the move", async () => {
-      const groups = await groupsOf("ann");
+      const groups = await groupsOf(slapd, "ann");
       return groups.join(",") === "it-tools,staff";
     });
   });
@@ -215,7 +205,7 @@ describe("Roster with OpenLDAP", () => {
     );
     const revokedMs = Date.now() - started;
     expect(revokedMs).toBeLessThan(10_000);
-    expect(await groupsOf("ann")).toEqual([]);
+    expect(await groupsOf(slapd, "ann")).toEqual([]);
     await waitFor("status Disabled", async () => {
       const user = await env.get<{ status: { accounts: Array<{ state: string }> } }>("user", "ann");
       return user.status.accounts[0]?.state === "Disabled";
@@ -232,7 +222,7 @@ describe("Roster with OpenLDAP", () => {
       const result = await env.kube.kubectl(["get", "user", "bob"]);
       return result.code !== 0 && result.stderr.includes("NotFound");
     });
-    expect(await groupsOf("bob")).toEqual([]);
+    expect(await groupsOf(slapd, "bob")).toEqual([]);
     const account = await entry("bob");
     expect(account).toBeDefined();
     expect(account?.pwdAccountLockedTime).toBeDefined();

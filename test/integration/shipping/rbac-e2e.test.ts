@@ -7,14 +7,13 @@
  * ServiceAccount bound to `edit` manages AccessGrants in its namespace only.
  */
 import { KubeConfig } from "@kubernetes/client-node";
-import type { Client } from "ldapts";
 import pino from "pino";
 import { parseAllDocuments } from "yaml";
 import type { Authorizer, Decision, RequestAttributes } from "../../../localkube/src/access/authz.js";
 import { startOperator, type RunningOperator } from "../../../operator/src/main.js";
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
 import { waitFor } from "../../harness/ports.js";
-import { canBind, startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
+import { groupsOf, canBind, startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
 import { applyInOrder, kindKey, render, servedKinds } from "./kustomize.js";
 import { operatorConfigOf } from "./pod.js";
 
@@ -66,16 +65,6 @@ async function getJson<T>(args: string[]): Promise<T> {
   const result = await kubectl(["get", ...args, "-o", "json"]);
   if (result.code !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout) as T;
-}
-
-async function groupsOf(username: string): Promise<string[]> {
-  return withSlapdAdmin(slapd, async (client: Client) => {
-    const { searchEntries } = await client.search(slapd.groupsDN, {
-      filter: `(member=uid=${username},${slapd.peopleDN})`,
-      attributes: ["cn"],
-    });
-    return searchEntries.map((e) => String(e.cn)).sort();
-  });
 }
 
 async function conditionIs(kind: string, name: string, type: string, status: string, ns?: string) {
@@ -224,7 +213,7 @@ describe("Roster under its ServiceAccount with RBAC enforced", () => {
   it("hires: the account with its groups, an initial password Secret, User Ready", async () => {
     await mustApply(userYaml("ann", "sales"));
     await conditionIs("user", "ann", "Ready", "True");
-    expect(await groupsOf("ann")).toEqual(["sales-crm", "staff"]);
+    expect(await groupsOf(slapd, "ann")).toEqual(["sales-crm", "staff"]);
     const secret = await getJson<{ data: { password: string } }>([
       "secret",
       "roster-pw-directory-ann",
@@ -241,13 +230,13 @@ describe("Roster under its ServiceAccount with RBAC enforced", () => {
     await mustApply(userYaml("ann", "it"));
     await waitFor(
       "ann's groups to follow the move",
-      async () => (await groupsOf("ann")).join() === "it-tools,staff",
+      async () => (await groupsOf(slapd, "ann")).join() === "it-tools,staff",
     );
   });
 
   it("leaves: Terminated revokes the groups and disables the account", async () => {
     await mustApply(userYaml("ann", "it", "Terminated"));
-    await waitFor("ann's groups to be revoked", async () => (await groupsOf("ann")).length === 0);
+    await waitFor("ann's groups to be revoked", async () => (await groupsOf(slapd, "ann")).length === 0);
     await waitFor("ann's account Disabled in status", async () => {
       const user = await getJson<{ status?: { accounts?: Array<{ state: string }> } }>(["user", "ann"]);
       return user.status?.accounts?.[0]?.state === "Disabled";
@@ -262,7 +251,7 @@ describe("Roster under its ServiceAccount with RBAC enforced", () => {
       const result = await kubectl(["get", "user", "bob"]);
       return result.code !== 0 && result.stderr.includes("NotFound");
     });
-    expect(await groupsOf("bob")).toEqual([]);
+    expect(await groupsOf(slapd, "bob")).toEqual([]);
   });
 
   it("was never denied a request, and used only what the ClusterRole and Role grant", async () => {
