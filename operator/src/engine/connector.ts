@@ -76,6 +76,12 @@ export interface ListOptions {
   roles?: string[];
 }
 
+/** How a batch may be run. */
+export interface BatchOptions {
+  /** Changes the connector may have in flight at once (the Target's `spec.concurrency`). */
+  concurrency: number;
+}
+
 export interface Connector {
   /** Reads every account in the connector's scope, in bulk (paged internally), with roles. */
   list(options?: ListOptions): Promise<ObservedAccount[]>;
@@ -88,8 +94,16 @@ export interface Connector {
   /** Releases connections. */
   close(): Promise<void>;
   /**
-   * Optional: applies many changes faster than one by one (e.g. creates in one transaction), with
-   * exactly the outcome `apply` would give each, in input order. Used for bulk creates.
+   * Optional: applies changes of many different accounts faster than one `apply` each: creates in
+   * one transaction, membership changes coalesced into one write per group, disables together.
+   * Callers put at most one change per account in a batch, so the order inside it is free. The
+   * outcome of every change is exactly what `apply` alone would give (same ownership checks,
+   * same idempotence), reported in input order; never rejects.
    */
-  applyBatch?(changes: readonly AccountChange[]): Promise<BatchOutcome[]>;
+  applyBatch?(changes: readonly AccountChange[], options: BatchOptions): Promise<BatchOutcome[]>;
+  /**
+   * Optional: reads many accounts by username in few round trips, with what `observe` would
+   * report for each; usernames that do not exist are absent from the map. Rejects like `observe`.
+   */
+  observeMany?(usernames: readonly string[], options?: ListOptions): Promise<Map<string, ObservedAccount>>;
 }

@@ -90,6 +90,7 @@ async function runBatch(
   const started = performance.now();
   const outcomes = await (connector.applyBatch as NonNullable<Connector["applyBatch"]>)(
     batch.map((o) => o.change),
+    { concurrency: options.concurrency },
   );
   const each = (performance.now() - started) / Math.max(1, batch.length);
   batch.forEach((operation, i) => {
