@@ -156,6 +156,8 @@ export class EventRecorder {
         resourceVersion: meta.resourceVersion,
       },
     });
+    // Re-inserted, so the map stays ordered by firstSeen (what forgetExpired relies on).
+    this.series.delete(id);
     this.series.set(id, {
       namespace,
       name,
@@ -168,9 +170,14 @@ export class EventRecorder {
     this.forgetExpired(now);
   }
 
+  /**
+   * Drops series past the window whose counts were all sent. The map is ordered by firstSeen, so
+   * the scan stops at the first series still inside the window: O(expired), not O(all series).
+   */
   private forgetExpired(now: number): void {
     for (const [id, entry] of this.series) {
-      if (now - entry.firstSeen >= this.windowMs && entry.count === entry.sentCount) this.series.delete(id);
+      if (now - entry.firstSeen < this.windowMs) return;
+      if (entry.count === entry.sentCount) this.series.delete(id);
     }
   }
 }
