@@ -65,6 +65,8 @@ function converge(
 ): PlannedOperation[] {
   const ops: PlannedOperation[] = [];
   const { username, user } = intent;
+  // A suspension cuts access before anything else changes.
+  if (observed.enabled && !intent.enabled) ops.push(op({ op: "disable", username }, user));
   const set: Record<string, AttributeValue> = {};
   for (const [name, value] of Object.entries(intent.attributes)) {
     if (!sameValue(value, observed.attributes[name])) set[name] = value;
@@ -74,7 +76,6 @@ function converge(
   const add = want.filter((r) => !observed.roles.includes(r)).sort();
   const remove = observed.roles.filter((r) => managedRoles.includes(r) && !want.includes(r)).sort();
   if (remove.length > 0) ops.push(op({ op: "removeRoles", username, roles: remove }, user));
-  if (observed.enabled && !intent.enabled) ops.push(op({ op: "disable", username }, user));
   if (add.length > 0) ops.push(op({ op: "addRoles", username, roles: add }, user));
   if (!observed.enabled && intent.enabled) ops.push(op({ op: "enable", username }, user));
   return ops;

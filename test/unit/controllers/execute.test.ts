@@ -90,34 +90,98 @@ describe("executePlan", () => {
 });
 
 describe("executePlan with a connector that batches", () => {
-  it("sends lone creates through applyBatch after revocations, and reports each outcome", async () => {
+  function batchingConnector(failing: string[] = []) {
     const fake = fakeConnector();
     const batches: string[][] = [];
     const connector: Connector = {
       ...fake.connector,
-      applyBatch: async (changes) => {
-        batches.push(changes.map((c) => (c.op === "create" ? c.account.username : c.username)));
+      applyBatch: async (changes, options) => {
+        expect(options.concurrency).toBe(2);
+        batches.push(changes.map((c) => `${c.op}:${c.op === "create" ? c.account.username : c.username}`));
         return changes.map((c) =>
-          c.op === "create" && c.account.username === "bad"
+          failing.includes(c.op === "create" ? c.account.username : c.username)
             ? { ok: false as const, error: new TerminalError("InvalidRoleName", "bad name") }
             : { ok: true as const, result: { id: "x" } },
         );
       },
     };
+    return { connector, batches, calls: fake.calls };
+  }
+
+  it("sends the cut first, then each account's next operation in rounds, and reports each outcome", async () => {
+    const fake = batchingConnector(["bad"]);
     const report = await executePlan(
-      connector,
+      fake.connector,
       [
         create("ann"),
         op({ op: "disable", username: "old" }, true),
+        op({ op: "removeRoles", username: "old", roles: ["r"] }, true),
         create("bad"),
+        op({ op: "addRoles", username: "bad", roles: ["r"] }),
         create("bob"),
         op({ op: "addRoles", username: "bob", roles: ["r"] }),
+        op({ op: "delete", username: "gone" }, true),
       ],
       { concurrency: 2 },
     );
-    expect(fake.calls).toEqual(["disable:old", "create:bob", "addRoles:bob"]);
-    expect(batches).toEqual([["ann", "bad"]]);
+    expect(fake.calls).toEqual([]);
+    expect(fake.batches).toEqual([
+      ["disable:old", "delete:gone"],
+      ["removeRoles:old"],
+      ["create:ann", "create:bad", "create:bob"],
+      ["addRoles:bob"],
+    ]);
     expect(report.failed.map((f) => f.error.reason)).toEqual(["InvalidRoleName"]);
-    expect(report.succeeded).toHaveLength(4);
+    expect(report.skipped.map((o) => `${o.change.op}`)).toEqual(["addRoles"]);
+    expect(report.succeeded).toHaveLength(6);
+  });
+
+  it("runs one operation per token through apply when the target is rate limited", async () => {
+    const fake = batchingConnector();
+    let tokens = 0;
+    await executePlan(fake.connector, [create("ann"), create("bob")], {
+      concurrency: 2,
+      throttle: async () => {
+        tokens += 1;
+      },
+    });
+    expect(fake.batches).toEqual([]);
+    expect(fake.calls.sort()).toEqual(["create:ann", "create:bob"]);
+    expect(tokens).toBe(2);
+  });
+
+  it("skips everything not yet run once the pass is aborted", async () => {
+    const fake = batchingConnector();
+    const controller = new AbortController();
+    controller.abort();
+    const report = await executePlan(
+      fake.connector,
+      [op({ op: "disable", username: "old" }, true), create("ann")],
+      { concurrency: 2, signal: controller.signal },
+    );
+    expect(fake.batches).toEqual([]);
+    expect(report.skipped.map((o) => o.change.op).sort()).toEqual(["create", "disable"]);
+  });
+});
+
+describe("executePlan without batching", () => {
+  it("disables every leaver before any of their group clean-up", async () => {
+    const fake = fakeConnector();
+    await executePlan(
+      fake.connector,
+      ["a", "b", "c"].flatMap((u) => [
+        op({ op: "disable", username: u }, true),
+        op({ op: "removeRoles", username: u, roles: ["g"] }, true),
+      ]),
+      { concurrency: 1 },
+    );
+    expect(fake.calls).toEqual([
+      "disable:a",
+      "disable:b",
+      "disable:c",
+      "removeRoles:a",
+      "removeRoles:b",
+      "removeRoles:c",
+    ]);
   });
 });

@@ -1,12 +1,19 @@
-import type { Connector } from "../../engine/connector.js";
+import type { BatchOutcome, Connector } from "../../engine/connector.js";
 import type { PlannedOperation } from "../../engine/plan.js";
 import { isRosterError, withContext, type RosterError } from "../../errors.js";
 
 /**
- * Runs planned operations against one target. Operations for the same account run in plan order
- * (create before addRoles); different accounts run concurrently up to `concurrency`, accounts with
- * revocations first. When an operation fails, the account's remaining operations are skipped and
- * reported as not done, so they are planned again on the retry.
+ * Runs planned operations against one target, in waves:
+ * 1. the cut: the leading disable or delete of every account being revoked, all together, before
+ *    anything else (a leaver loses access first; group clean-up follows);
+ * 2. the rest of the revoking accounts' operations, then everyone else's, in rounds: round k holds
+ *    the next operation of each account whose earlier ones succeeded, so one account's operations
+ *    keep plan order (create before addRoles) while different accounts' run together.
+ * A wave goes to the connector's applyBatch when it has one (at most one change per account per
+ * batch, so it may coalesce: one group write for many members, one transaction for many roles),
+ * otherwise through apply with at most `concurrency` in flight. A rate-limited target (throttle)
+ * gets one operation per token, through apply. When an operation fails, the account's remaining
+ * operations are skipped and reported as not done, so they are planned again on the retry.
  */
 export interface OperationFailure {
   operation: PlannedOperation;
@@ -16,7 +23,7 @@ export interface OperationFailure {
 export interface ExecutionReport {
   succeeded: PlannedOperation[];
   failed: OperationFailure[];
-  /** Operations not attempted because an earlier one for the same account failed. */
+  /** Operations not attempted because an earlier one for the same account failed (or the pass was aborted). */
   skipped: PlannedOperation[];
 }
 
@@ -34,29 +41,34 @@ export interface ExecuteOptions {
   throttle?: () => Promise<void>;
 }
 
-function groupByAccount(operations: readonly PlannedOperation[]): PlannedOperation[][] {
-  const groups = new Map<string, PlannedOperation[]>();
+/** Changes handed to one applyBatch call at most. */
+const BATCH_SIZE = 1000;
+
+/** One account's operations and how far they got. */
+interface AccountRun {
+  operations: PlannedOperation[];
+  next: number;
+  stopped: boolean;
+}
+
+function accountOf(operation: PlannedOperation): string {
+  const change = operation.change;
+  return change.op === "create" ? change.account.username : change.username;
+}
+
+function accountRuns(operations: readonly PlannedOperation[]): AccountRun[] {
+  const byAccount = new Map<string, PlannedOperation[]>();
   for (const operation of operations) {
-    const key =
-      operation.change.op === "create" ? operation.change.account.username : operation.change.username;
-    const group = groups.get(key) ?? [];
-    group.push(operation);
-    groups.set(key, group);
+    const key = accountOf(operation);
+    byAccount.set(key, [...(byAccount.get(key) ?? []), operation]);
   }
-  const all = [...groups.values()];
-  return [
-    ...all.filter((g) => g.some((o) => o.revocation)),
-    ...all.filter((g) => !g.some((o) => o.revocation)),
-  ];
+  return [...byAccount.values()].map((ops) => ({ operations: ops, next: 0, stopped: false }));
 }
 
-/** Creates sent to a connector's applyBatch at once. */
-const BATCH_SIZE = 500;
-
-/** An account whose only operation is a create: can go through the connector's batch path. */
-function isLoneCreate(group: PlannedOperation[]): boolean {
-  return group.length === 1 && group[0]?.change.op === "create";
-}
+const pending = (run: AccountRun): boolean => !run.stopped && run.next < run.operations.length;
+const current = (run: AccountRun): PlannedOperation => run.operations[run.next] as PlannedOperation;
+const isCut = (operation: PlannedOperation): boolean =>
+  operation.change.op === "disable" || operation.change.op === "delete";
 
 export async function executePlan(
   connector: Connector,
@@ -64,84 +76,92 @@ export async function executePlan(
   options: ExecuteOptions,
 ): Promise<ExecutionReport> {
   const report: ExecutionReport = { succeeded: [], failed: [], skipped: [] };
-  const groups = groupByAccount(operations);
-  if (!connector.applyBatch) {
-    await runGroups(connector, groups, options, report);
-    return report;
+  const runs = accountRuns(operations);
+  const revoking = runs.filter((r) => r.operations.some((o) => o.revocation));
+  const others = runs.filter((r) => !r.operations.some((o) => o.revocation));
+  const wave = (batch: AccountRun[]) => runWave(connector, batch, options, report);
+
+  await wave(revoking.filter((r) => isCut(current(r))));
+  for (const group of [revoking, others]) {
+    for (let batch = group.filter(pending); batch.length > 0; batch = group.filter(pending)) {
+      await wave(batch);
+    }
   }
-  // Revocations first, then bulk creates in batches, then everything else.
-  const revoking = groups.filter((g) => g.some((o) => o.revocation));
-  const creates = groups.filter((g) => !g.some((o) => o.revocation) && isLoneCreate(g)).flat();
-  const rest = groups.filter((g) => !g.some((o) => o.revocation) && !isLoneCreate(g));
-  await runGroups(connector, revoking, options, report);
-  for (let i = 0; i < creates.length && !options.signal?.aborted; i += BATCH_SIZE) {
-    await runBatch(connector, creates.slice(i, i + BATCH_SIZE), options, report);
-  }
-  await runGroups(connector, rest, options, report);
   return report;
 }
 
-async function runBatch(
+/** Runs the current operation of each account, then advances it (or stops it after a failure). */
+async function runWave(
   connector: Connector,
-  batch: PlannedOperation[],
+  runs: AccountRun[],
   options: ExecuteOptions,
   report: ExecutionReport,
 ): Promise<void> {
-  const started = performance.now();
-  const outcomes = await (connector.applyBatch as NonNullable<Connector["applyBatch"]>)(
-    batch.map((o) => o.change),
-    { concurrency: options.concurrency },
-  );
-  const each = (performance.now() - started) / Math.max(1, batch.length);
-  batch.forEach((operation, i) => {
-    const outcome = outcomes[i];
-    if (outcome?.ok) {
+  const settleOne = (run: AccountRun, outcome: BatchOutcome, durationMs: number) => {
+    const operation = current(run);
+    run.next += 1;
+    if (outcome.ok) {
       report.succeeded.push(operation);
-      options.onResult?.(operation, undefined, each, outcome.result.id);
+      options.onResult?.(operation, undefined, durationMs, outcome.result.id);
       return;
     }
-    const error = outcome ? outcome.error : withContext("batch apply", new Error("no outcome returned"));
-    report.failed.push({ operation, error });
-    options.onResult?.(operation, error, each, undefined);
-  });
-}
-
-async function runGroups(
-  connector: Connector,
-  groups: PlannedOperation[][],
-  options: ExecuteOptions,
-  report: ExecutionReport,
-): Promise<void> {
+    report.failed.push({ operation, error: outcome.error });
+    options.onResult?.(operation, outcome.error, durationMs, undefined);
+    stop(run, report);
+  };
+  const batched = connector.applyBatch !== undefined && options.throttle === undefined;
+  if (batched) {
+    for (let i = 0; i < runs.length; i += BATCH_SIZE) {
+      const chunk = runs.slice(i, i + BATCH_SIZE);
+      if (aborted(chunk, options, report)) return;
+      const started = performance.now();
+      const outcomes = await connector.applyBatch!(
+        chunk.map((r) => current(r).change),
+        { concurrency: options.concurrency },
+      );
+      const each = (performance.now() - started) / chunk.length;
+      chunk.forEach((run, index) => settleOne(run, outcomes[index] ?? missingOutcome, each));
+    }
+    return;
+  }
   let next = 0;
-
-  const runGroup = async (group: PlannedOperation[]): Promise<void> => {
-    for (const [index, operation] of group.entries()) {
-      if (options.signal?.aborted) {
-        report.skipped.push(...group.slice(index));
-        return;
-      }
+  const worker = async () => {
+    while (next < runs.length) {
+      const run = runs[next++] as AccountRun;
+      if (aborted([run], options, report)) continue;
       await options.throttle?.();
       const started = performance.now();
-      try {
-        const result = await connector.apply(operation.change);
-        report.succeeded.push(operation);
-        options.onResult?.(operation, undefined, performance.now() - started, result.id);
-      } catch (err) {
-        const error = isRosterError(err) ? err : withContext(`${operation.change.op} failed`, err);
-        report.failed.push({ operation, error });
-        options.onResult?.(operation, error, performance.now() - started, undefined);
-        report.skipped.push(...group.slice(index + 1));
-        return;
-      }
+      const outcome = await applyOne(connector, current(run));
+      settleOne(run, outcome, performance.now() - started);
     }
   };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, runs.length)) }, worker));
+}
 
-  const worker = async (): Promise<void> => {
-    while (next < groups.length) {
-      const group = groups[next++] as PlannedOperation[];
-      await runGroup(group);
-    }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency, groups.length));
-  await Promise.all(Array.from({ length: workers }, () => worker()));
+const missingOutcome: BatchOutcome = {
+  ok: false,
+  error: withContext("batch apply", new Error("no outcome returned")),
+};
+
+async function applyOne(connector: Connector, operation: PlannedOperation): Promise<BatchOutcome> {
+  try {
+    return { ok: true, result: await connector.apply(operation.change) };
+  } catch (err) {
+    const error = isRosterError(err) ? err : withContext(`${operation.change.op} failed`, err);
+    return { ok: false, error };
+  }
+}
+
+/** Skips the account's operations not yet run. */
+function stop(run: AccountRun, report: ExecutionReport): void {
+  report.skipped.push(...run.operations.slice(run.next));
+  run.next = run.operations.length;
+  run.stopped = true;
+}
+
+/** When the pass is aborted, skips every remaining operation of `runs` and says so. */
+function aborted(runs: AccountRun[], options: ExecuteOptions, report: ExecutionReport): boolean {
+  if (!options.signal?.aborted) return false;
+  for (const run of runs) stop(run, report);
+  return true;
 }

@@ -58,7 +58,7 @@ export interface TargetSyncDeps {
   onUserChanged: (userName: string) => void;
 }
 
-/** Reads that observe one account at a time run this many at once. */
+/** Reads that observe one account at a time (connectors without observeMany) run this many at once. */
 const OBSERVE_CONCURRENCY = 8;
 
 /**
@@ -279,28 +279,24 @@ export class TargetSync {
     return listed;
   }
 
+  /** Reads the accounts of `usernames`: in bulk when the connector can, else one by one. */
   private async readSome(
     connector: Connector,
     state: TargetState,
     usernames: string[],
     desired: TargetDesiredState,
   ): Promise<ObservedAccount[]> {
-    const out: ObservedAccount[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < usernames.length) {
-        const username = usernames[next++] as string;
-        const account = await connector.observe(username, { roles: desired.managedRoles });
-        if (account) {
-          state.observed.set(username, account);
-          out.push(account);
-        } else {
-          state.observed.delete(username);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(OBSERVE_CONCURRENCY, usernames.length) }, worker));
-    return out;
+    const options = { roles: desired.managedRoles };
+    const found =
+      connector.observeMany && usernames.length > 1
+        ? await connector.observeMany(usernames, options)
+        : await observeEach(connector, usernames, options);
+    for (const username of usernames) {
+      const account = found.get(username);
+      if (account) state.observed.set(username, account);
+      else state.observed.delete(username);
+    }
+    return [...found.values()];
   }
 
   /** Applies the plan as the Target's mode and the mass-change guard allow. */
@@ -407,6 +403,25 @@ export class TargetSync {
     await this.deps.pool.release(key);
     return done;
   }
+}
+
+/** `observe` for each username, OBSERVE_CONCURRENCY at once; missing accounts are absent. */
+async function observeEach(
+  connector: Connector,
+  usernames: string[],
+  options: { roles: string[] },
+): Promise<Map<string, ObservedAccount>> {
+  const found = new Map<string, ObservedAccount>();
+  let next = 0;
+  const worker = async () => {
+    while (next < usernames.length) {
+      const username = usernames[next++] as string;
+      const account = await connector.observe(username, options);
+      if (account) found.set(username, account);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OBSERVE_CONCURRENCY, usernames.length) }, worker));
+  return found;
 }
 
 function syncIntervalMs(obj: KubeObject): number {
