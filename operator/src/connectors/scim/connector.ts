@@ -10,30 +10,37 @@ import type { Logger } from "pino";
 import type {
   AccountChange,
   ApplyResult,
+  BatchOptions,
+  BatchOutcome,
   Connector,
   DesiredAccount,
   ListOptions,
   ObservedAccount,
 } from "../../engine/connector.js";
-import { ConflictError, TerminalError, TransientError } from "../../errors.js";
+import { TransientError } from "../../errors.js";
+import { asRosterError } from "../shared/batch.js";
+import { ScimAccounts, requireOwned } from "./accounts.js";
 import { tokenSource } from "./auth.js";
+import { applyScimBatch, type BatchSession } from "./batch.js";
 import type { ScimConfig } from "./config.js";
 import { discover, type ScimCapabilities } from "./discovery.js";
 import { ScimGroups } from "./groups.js";
-import { encodeExternalId, observedUser, userResource, type ScimAttributes } from "./mapping.js";
+import { encodeExternalId, observedUser } from "./mapping.js";
 import { ScimResources, type Resource } from "./resources.js";
+import { mapLimited } from "./semaphore.js";
 import { tlsFetch, type TlsFetch } from "./tls.js";
 import { ScimTransport, type TransportOptions } from "./transport.js";
 import { ScimUsers } from "./users.js";
+
+/** Users looked up at once by observeMany. */
+const OBSERVE_CONCURRENCY = 8;
 
 export interface ScimConnectorOptions extends TransportOptions {
   logger?: Logger;
 }
 
-interface Session {
+interface Session extends BatchSession {
   capabilities: ScimCapabilities;
-  users: ScimUsers;
-  groups: ScimGroups;
 }
 
 export class ScimConnector implements Connector {
@@ -82,6 +89,37 @@ export class ScimConnector implements Connector {
     );
   }
 
+  async observeMany(
+    usernames: readonly string[],
+    options: ListOptions = {},
+  ): Promise<Map<string, ObservedAccount>> {
+    const { users, groups } = await this.open();
+    const found = await mapLimited([...new Set(usernames)], OBSERVE_CONCURRENCY, (username) =>
+      users.find(username, options.signal),
+    );
+    const present = found.filter((user): user is Resource => user !== undefined);
+    const observed = new Map<string, ObservedAccount>();
+    if (present.length === 0) return observed;
+    const members = await groups.members(options.roles ?? [], options.signal);
+    for (const user of present) {
+      const account = await this.observed(users, user, members, options.signal);
+      observed.set(account.username, account);
+    }
+    return observed;
+  }
+
+  /** See Connector.applyBatch: memberships coalesced per group, creates posted concurrently. */
+  async applyBatch(changes: readonly AccountChange[], options: BatchOptions): Promise<BatchOutcome[]> {
+    let session: Session;
+    try {
+      session = await this.open();
+    } catch (err) {
+      const error = asRosterError(err);
+      return changes.map(() => ({ ok: false, error }));
+    }
+    return applyScimBatch(session, changes, options, (change) => this.apply(change));
+  }
+
   async apply(change: AccountChange): Promise<ApplyResult> {
     const session = await this.open();
     switch (change.op) {
@@ -109,7 +147,9 @@ export class ScimConnector implements Connector {
           capabilities,
         );
         const groupResources = new ScimResources(this.transport, this.config, capabilities, "/Groups");
-        return { capabilities, users, groups: new ScimGroups(groupResources, this.config, capabilities) };
+        const groups = new ScimGroups(groupResources, this.config, capabilities);
+        const accounts = new ScimAccounts(users, this.config, this.options.logger);
+        return { capabilities, users, groups, accounts };
       },
       (err: unknown) => {
         this.session = undefined; // try discovery again next time
@@ -134,41 +174,18 @@ export class ScimConnector implements Connector {
   }
 
   /** Creates the account, or accepts it as created when it exists with our marker; then adds its roles. */
-  private async create({ users, groups }: Session, account: DesiredAccount): Promise<ApplyResult> {
-    const externalId = encodeExternalId(account.ownerMarker, account.username, this.config.externalId);
-    const wire = await users.toWire(account.attributes);
-    if ("manager" in wire && wire.manager === undefined)
-      this.options.logger?.warn(
-        { username: account.username },
-        "manager has no SCIM account yet; created without one",
-      );
-    const attributes = Object.fromEntries(
-      Object.entries(wire).filter(([, v]) => typeof v === "string"),
-    ) as ScimAttributes;
-    let id: string;
-    try {
-      const body = userResource({
-        userName: account.username,
-        externalId,
-        active: account.enabled,
-        attributes,
-        password: account.password,
-      });
-      id = String((await users.resources.create(body)).id);
-    } catch (err) {
-      // userName is unique (RFC 7643 §4.1.1), so the POST itself is the existence check: on a
-      // uniqueness conflict (an earlier create, a retried POST whose answer was lost, a concurrent
-      // create, or someone else's account) the account is ours only if its marker says so.
-      const raced = err instanceof ConflictError ? await users.find(account.username) : undefined;
-      if (!raced) throw err;
-      id = this.ownedBy(raced, account.ownerMarker, "create");
-    }
+  private async create({ accounts, groups }: Session, account: DesiredAccount): Promise<ApplyResult> {
+    const id = await accounts.create(account);
     for (const role of account.roles) await groups.addMember(role, id);
     return { id };
   }
 
-  private async adopt({ users }: Session, username: string, ownerMarker: string): Promise<ApplyResult> {
-    const user = await this.existing(users, username, "adopt");
+  private async adopt(
+    { users, accounts }: Session,
+    username: string,
+    ownerMarker: string,
+  ): Promise<ApplyResult> {
+    const user = await accounts.existing(username, "adopt");
     await users.modify(
       String(user.id),
       {},
@@ -180,18 +197,16 @@ export class ScimConnector implements Connector {
   private async remove({ users }: Session, username: string): Promise<ApplyResult> {
     const user = await users.find(username);
     if (!user) return { id: undefined };
-    this.requireOwned(user, "delete");
+    requireOwned(user, "delete");
     await users.resources.delete(String(user.id));
     return { id: undefined };
   }
 
   private async changeOwned(
-    { users, groups }: Session,
+    { users, groups, accounts }: Session,
     change: Exclude<AccountChange, { op: "create" | "adopt" | "delete" }>,
   ): Promise<ApplyResult> {
-    const user = await this.existing(users, change.username, change.op);
-    this.requireOwned(user, change.op);
-    const id = String(user.id);
+    const id = String((await accounts.owned(change.username, change.op)).id);
     if (change.op === "enable" || change.op === "disable")
       await users.modify(id, {}, { active: change.op === "enable" });
     else if (change.op === "addRoles") for (const role of change.roles) await groups.addMember(role, id);
@@ -214,32 +229,5 @@ export class ScimConnector implements Connector {
         "the manager has no account in this SCIM provider yet",
       );
     await users.modify(id, wire as Record<string, string | null>);
-  }
-
-  private async existing(users: ScimUsers, username: string, op: string): Promise<Resource> {
-    const user = await users.find(username);
-    if (!user)
-      throw new TerminalError("AccountNotFound", `cannot ${op} SCIM user "${username}": it does not exist`);
-    return user;
-  }
-
-  /** The id of `user` when Roster owns it with `marker`; ConflictError otherwise. */
-  private ownedBy(user: Resource, marker: string, op: string): string {
-    const { id, username, owner } = observedUser(user);
-    if (owner !== marker)
-      throw new ConflictError(
-        "AccountNotOwned",
-        `cannot ${op} SCIM user "${username}": it exists and is not owned by Roster`,
-      );
-    return id;
-  }
-
-  private requireOwned(user: Resource, op: string): void {
-    const { username, owner } = observedUser(user);
-    if (owner === undefined)
-      throw new ConflictError(
-        "AccountNotOwned",
-        `cannot ${op} SCIM user "${username}": it is not owned by Roster`,
-      );
   }
 }

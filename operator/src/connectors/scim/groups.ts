@@ -1,20 +1,18 @@
 /**
- * Roles as SCIM Groups, found by displayName. Membership changes one member at a time with PATCH
- * member operations; the whole member list is only written back when the provider has no PATCH,
- * and then as a read-modify-write guarded by If-Match (retried when another writer got there first).
+ * Roles as SCIM Groups, found by displayName. Membership changes are PATCH member operations
+ * (many members per request, never the whole list); the whole member list is only written back
+ * when the provider has no PATCH, and then as a read-modify-write guarded by If-Match (retried
+ * when another writer got there first).
  */
 import { ConflictError, TerminalError, TransientError } from "../../errors.js";
 import type { ScimCapabilities } from "./discovery.js";
 import { GROUP_SCHEMA } from "./mapping.js";
-import { memberAddition, memberRemoval, missingMembers, type PatchOperation } from "./quirks.js";
+import { planMembership, type MemberDelta, type MembershipPlan } from "./membership-plan.js";
 import { KeyedSerializer } from "./semaphore.js";
 import type { ScimConfig } from "./config.js";
-import type { Resource, ScimResources } from "./resources.js";
+import type { Resource, ScimResources, Versioned } from "./resources.js";
 
 const READ_MODIFY_WRITE_ATTEMPTS = 4;
-
-/** Given the current member ids: the PATCH operation and the resulting list, or undefined when already so. */
-type MemberDecision = (current: string[]) => { operation: PatchOperation; next: string[] } | undefined;
 
 export function memberIds(group: Resource): string[] {
   const members = Array.isArray(group.members) ? group.members : [];
@@ -50,39 +48,32 @@ export class ScimGroups {
   }
 
   async addMember(role: string, userId: string): Promise<void> {
-    const groupId = await this.findOrCreate(role);
-    await this.changeMembers(groupId, (current) => {
-      const missing = missingMembers(current, [userId]);
-      return missing.length === 0
-        ? undefined
-        : { operation: memberAddition(missing), next: [...current, ...missing] };
-    });
+    await this.changeMembers(role, { add: [userId], remove: [] });
   }
 
   async removeMember(role: string, userId: string): Promise<void> {
-    const groupId = await this.find(role);
-    if (groupId === undefined) return; // no such group: nobody is a member
-    await this.changeMembers(groupId, (current) =>
-      current.includes(userId)
-        ? {
-            operation: memberRemoval(userId, this.config.quirks),
-            next: current.filter((id) => id !== userId),
-          }
-        : undefined,
-    );
+    await this.changeMembers(role, { add: [], remove: [userId] });
   }
 
   /**
-   * Reads the group, asks `decide` what to change, and writes it: a PATCH when supported,
-   * otherwise the full resource with If-Match. `decide` returning undefined means "already so".
+   * Adds and removes many members of one role with one read of the group and one PATCH per
+   * MEMBER_CHANGES_PER_PATCH changes (one full replace without PATCH). The group is created for
+   * additions when the Target allows it; removals from a group that does not exist are done.
    */
-  private async changeMembers(groupId: string, decide: MemberDecision): Promise<void> {
+  async changeMembers(role: string, delta: MemberDelta): Promise<void> {
+    const groupId = delta.add.length > 0 ? await this.findOrCreate(role) : await this.find(role);
+    if (groupId === undefined) return; // no such group: nobody is a member
     // Changes to one group from this process are queued: full-list writes need it, and providers
     // such as Better Auth refuse concurrent PATCHes of one group (409).
-    return this.perGroup.run(groupId, () => this.readModifyWrite(groupId, decide));
+    return this.perGroup.run(groupId, () => this.readModifyWrite(groupId, delta));
   }
 
-  private async readModifyWrite(groupId: string, decide: MemberDecision): Promise<void> {
+  /**
+   * Reads the group, plans the delta against its members, and writes the plan: PATCHes when
+   * supported, otherwise the full resource with If-Match. A lost race (409 / 412) re-reads and
+   * plans again, so the chunks already written are not repeated.
+   */
+  private async readModifyWrite(groupId: string, delta: MemberDelta): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       const group = await this.groups.get(groupId);
       if (!group) {
@@ -92,13 +83,10 @@ export class ScimGroups {
           `SCIM group ${groupId} disappeared during a membership change`,
         );
       }
-      const change = decide(memberIds(group.resource));
-      if (!change) return;
+      const plan = planMembership(memberIds(group.resource), delta, this.config.quirks);
+      if (!plan) return;
       try {
-        if (this.capabilities.patch) return await this.groups.patch(groupId, [change.operation]);
-        const body: Resource = { ...group.resource, members: change.next.map((value) => ({ value })) };
-        delete body.meta;
-        return await this.groups.replace(groupId, body, group.version);
+        return await this.write(groupId, group, plan);
       } catch (err) {
         // A 412 (If-Match) or a 409 on a membership write means another writer changed the group.
         const lostRace =
@@ -115,6 +103,16 @@ export class ScimGroups {
         await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
       }
     }
+  }
+
+  private async write(groupId: string, group: Versioned, plan: MembershipPlan): Promise<void> {
+    if (this.capabilities.patch) {
+      for (const operations of plan.patches) await this.groups.patch(groupId, operations);
+      return;
+    }
+    const body: Resource = { ...group.resource, members: plan.next.map((value) => ({ value })) };
+    delete body.meta;
+    await this.groups.replace(groupId, body, group.version);
   }
 
   private async find(role: string, signal?: AbortSignal): Promise<string | undefined> {

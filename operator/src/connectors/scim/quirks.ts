@@ -56,6 +56,14 @@ export function memberRemoval(userId: string, quirks: ScimQuirks): PatchOperatio
   return { op: "remove", path: valuePath("members", "value", userId) };
 }
 
+/** Removal of several members: one operation per member, or one value array (config quirk). */
+export function memberRemovals(userIds: readonly string[], quirks: ScimQuirks): PatchOperation[] {
+  if (userIds.length === 0) return [];
+  if (quirks.memberRemoval === "valueArray")
+    return [{ op: "remove", path: "members", value: userIds.map((value) => ({ value })) }];
+  return userIds.map((id) => memberRemoval(id, quirks));
+}
+
 /** Members of `wanted` not already in `current` (adding an existing member is not idempotent everywhere). */
 export function missingMembers(current: readonly string[], wanted: readonly string[]): string[] {
   const present = new Set(current);

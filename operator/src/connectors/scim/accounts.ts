@@ -1,0 +1,90 @@
+/**
+ * Roster's ownership rules over SCIM Users: creating an account (a userName conflict is ours
+ * only when our marker is on the account), and finding the account a change may touch.
+ * Shared by the connector's `apply` and its batch paths, so both give the same outcomes.
+ */
+import type { Logger } from "pino";
+import type { DesiredAccount } from "../../engine/connector.js";
+import { ConflictError, TerminalError } from "../../errors.js";
+import type { ScimConfig } from "./config.js";
+import { encodeExternalId, observedUser, userResource, type ScimAttributes } from "./mapping.js";
+import type { Resource } from "./resources.js";
+import type { ScimUsers } from "./users.js";
+
+export class ScimAccounts {
+  constructor(
+    private readonly users: ScimUsers,
+    private readonly config: ScimConfig,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  /**
+   * Creates the user without memberships and returns its id; an existing user with our marker
+   * counts as created, anyone else's is a ConflictError.
+   */
+  async create(account: DesiredAccount): Promise<string> {
+    const externalId = encodeExternalId(account.ownerMarker, account.username, this.config.externalId);
+    const wire = await this.users.toWire(account.attributes);
+    if ("manager" in wire && wire.manager === undefined)
+      this.logger?.warn(
+        { username: account.username },
+        "manager has no SCIM account yet; created without one",
+      );
+    const attributes = Object.fromEntries(
+      Object.entries(wire).filter(([, v]) => typeof v === "string"),
+    ) as ScimAttributes;
+    try {
+      const body = userResource({
+        userName: account.username,
+        externalId,
+        active: account.enabled,
+        attributes,
+        password: account.password,
+      });
+      return String((await this.users.resources.create(body)).id);
+    } catch (err) {
+      // userName is unique (RFC 7643 §4.1.1), so the POST itself is the existence check: on a
+      // uniqueness conflict (an earlier create, a retried POST whose answer was lost, a concurrent
+      // create, or someone else's account) the account is ours only if its marker says so.
+      const raced = err instanceof ConflictError ? await this.users.find(account.username) : undefined;
+      if (!raced) throw err;
+      return ownedBy(raced, account.ownerMarker, "create");
+    }
+  }
+
+  /** The user `op` may change: it must exist (TerminalError) and carry a marker (ConflictError). */
+  async owned(username: string, op: string): Promise<Resource> {
+    const user = await this.existing(username, op);
+    requireOwned(user, op);
+    return user;
+  }
+
+  /** The user `op` is about; TerminalError when there is none. */
+  async existing(username: string, op: string): Promise<Resource> {
+    const user = await this.users.find(username);
+    if (!user)
+      throw new TerminalError("AccountNotFound", `cannot ${op} SCIM user "${username}": it does not exist`);
+    return user;
+  }
+}
+
+/** The id of `user` when Roster owns it with `marker`; ConflictError otherwise. */
+function ownedBy(user: Resource, marker: string, op: string): string {
+  const { id, username, owner } = observedUser(user);
+  if (owner !== marker)
+    throw new ConflictError(
+      "AccountNotOwned",
+      `cannot ${op} SCIM user "${username}": it exists and is not owned by Roster`,
+    );
+  return id;
+}
+
+/** ConflictError unless `user` carries Roster's marker. */
+export function requireOwned(user: Resource, op: string): void {
+  const { username, owner } = observedUser(user);
+  if (owner === undefined)
+    throw new ConflictError(
+      "AccountNotOwned",
+      `cannot ${op} SCIM user "${username}": it is not owned by Roster`,
+    );
+}
