@@ -5,11 +5,13 @@
  * floor, revocation latency (one at a time, then many at once), a no-op full resync, memory, and
  * the API server's own share. Prints a table and writes bench/results/<date>-<users>.json.
  *
- *   npm run bench -- [--users 1000,10000] [--targets ldap,postgres,scim] [--quick] [--profile]
+ *   npm run bench -- [--users 1000,10000] [--targets ldap,postgres,scim] [--quick] [--profile] [--heap]
  *
  * The operator and the API server run compiled (tsconfig.build.json into node_modules/.cache), as in
  * production; --tsx runs them through tsx instead. --profile runs the operator under --cpu-prof
- * (profiles written to $TMPDIR/roster-bench-profiles/<users>/).
+ * (profiles written to $TMPDIR/roster-bench-profiles/<users>/); --heap writes a heap snapshot of the
+ * operator at each phase ($TMPDIR/roster-bench-heap/<users>/) and prints what holds the memory
+ * (the snapshot pauses the operator, so time figures of a --heap run are not comparable).
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -20,6 +22,7 @@ import { format } from "prettier";
 import { buildForBench } from "./lib/build.js";
 import { startBenchKube } from "./lib/kube.js";
 import { nativeFloor, type FloorResult } from "./lib/native-floors.js";
+import { summariseHeap } from "./lib/heap-summary.js";
 import { startOperatorChild } from "./lib/operator.js";
 import { person, TEAM_LABEL, teamCount, teamRole } from "./lib/people.js";
 import { machineSize, processStats } from "./lib/processes.js";
@@ -44,6 +47,7 @@ const { values } = parseArgs({
     targets: { type: "string", default: TARGET_KINDS.join(",") },
     quick: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    heap: { type: "boolean", default: false },
     tsx: { type: "boolean", default: false },
   },
 });
@@ -98,8 +102,11 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     );
     const profileDir = values.profile ? join(tmpdir(), "roster-bench-profiles", `${count}`) : undefined;
     if (profileDir) await mkdir(profileDir, { recursive: true });
+    const heapDir = values.heap ? join(tmpdir(), "roster-bench-heap", `${count}`) : undefined;
+    if (heapDir) await mkdir(heapDir, { recursive: true });
     const operator = await startOperatorChild(kube.kubeconfigPath, {
       ...(profileDir ? { profileDir } : {}),
+      ...(heapDir ? { heapDir } : {}),
       ...(compiledRoot ? { compiledRoot } : {}),
     });
     stops.unshift(() => operator.stop());
@@ -111,6 +118,10 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
         operator: await processStats(operator.child.pid),
         apiServer: await processStats(kube.child.pid),
       });
+      if (heapDir) {
+        const file = await operator.heapSnapshot(phase.replace(/\W+/g, "-"));
+        log(`heap snapshot (${phase}):\n${await summariseHeap(file, 25)}`);
+      }
     };
     await snapshot("start");
     log(`1. convergence of ${count} users`);

@@ -4,6 +4,8 @@
  * profile directory it runs under `--cpu-prof`, written when it stops.
  */
 import { freePort, waitFor } from "../../test/harness/ports.js";
+import { readdir, rename, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { spawnNode, type Child } from "./processes.js";
 
 export interface OperatorChild {
@@ -11,16 +13,21 @@ export interface OperatorChild {
   metricsURL: string;
   /** The Prometheus text exposition. */
   metrics(): Promise<string>;
+  /** Writes a heap snapshot into the heap directory and returns its path (only with `heapDir`). */
+  heapSnapshot(label: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function startOperatorChild(
   kubeconfigPath: string,
-  options: { profileDir?: string; compiledRoot?: string } = {},
+  options: { profileDir?: string; heapDir?: string; compiledRoot?: string } = {},
 ): Promise<OperatorChild> {
-  const { profileDir, compiledRoot } = options;
+  const { profileDir, heapDir, compiledRoot } = options;
   const port = await freePort();
-  const nodeArgs = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : [];
+  const nodeArgs = [
+    ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
+    ...(heapDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${heapDir}`] : []),
+  ];
   const child = await spawnNode(
     "operator/src/main.ts",
     [
@@ -43,6 +50,10 @@ export async function startOperatorChild(
     child,
     metricsURL: `${base}/metrics`,
     metrics: async () => (await fetch(`${base}/metrics`)).text(),
+    heapSnapshot: (label) => {
+      if (!heapDir) throw new Error("the operator was started without a heap directory");
+      return takeHeapSnapshot(child, heapDir, label);
+    },
     stop: () => child.stop(),
   };
 }
@@ -58,4 +69,28 @@ export function metricSum(text: string, name: string, match: Record<string, stri
     if (Object.entries(match).every(([k, v]) => labels.includes(`${k}="${v}"`))) sum += Number(m[3]);
   }
   return sum;
+}
+
+/** Signals the child to write a heap snapshot, waits until the file is complete, names it by `label`. */
+async function takeHeapSnapshot(child: Child, dir: string, label: string): Promise<string> {
+  const before = new Set(await readdir(dir));
+  child.process.kill("SIGUSR2");
+  let file: string | undefined;
+  let size = -1;
+  await waitFor(
+    "heap snapshot written",
+    async () => {
+      file ??= (await readdir(dir)).find((f) => f.endsWith(".heapsnapshot") && !before.has(f));
+      if (!file) return false;
+      const now = (await stat(join(dir, file))).size;
+      const settled = now > 0 && now === size;
+      size = now;
+      return settled;
+    },
+    300_000,
+    1000,
+  );
+  const target = join(dir, `${label}.heapsnapshot`);
+  await rename(join(dir, file as string), target);
+  return target;
 }
