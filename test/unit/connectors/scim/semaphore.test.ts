@@ -1,4 +1,8 @@
-import { KeyedSerializer, mapLimited, Semaphore } from "../../../../operator/src/connectors/scim/semaphore.js";
+import {
+  KeyedSerializer,
+  mapLimited,
+  Semaphore,
+} from "../../../../operator/src/connectors/scim/semaphore.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
