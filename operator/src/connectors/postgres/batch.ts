@@ -1,15 +1,19 @@
 /**
- * Batched apply, an optional extension of the connector contract for full syncs and bulk joins.
+ * Batched apply, the connector's optional `applyBatch` (engine/connector.ts): changes of many
+ * accounts written with few round trips, each change's outcome exactly what `apply` gives.
  *
- * Runs of consecutive `create` changes are cut into chunks; each chunk is one script (one implicit
- * transaction, one round trip) and chunks run in parallel on the pool. A chunk that fails as a
- * whole (a role that already exists, a missing granted role, an outage) is retried change by change
- * through the ordinary `apply`, which knows how to settle each of those cases, so the outcome of
- * every change is exactly what `apply` alone would give. Other changes run one by one, in order.
+ * - create: chunks of CREATE_CHUNK_SIZE accounts, each chunk one script (one implicit transaction),
+ *   chunks in parallel up to the batch's concurrency (and the pool); a chunk the server refuses is
+ *   retried change by change through `apply`, which settles each case (exists, missing role...).
+ * - disable / enable: bulk-login.ts; addRoles / removeRoles: bulk-roles.ts.
+ * - update, delete, adopt: through `apply`, at most the batch's concurrency at once.
  */
-import type { AccountChange, ApplyResult, BatchOutcome, DesiredAccount } from "../../engine/connector.js";
-import { TransientError, isRosterError } from "../../errors.js";
+import type { AccountChange, BatchOptions, BatchOutcome, DesiredAccount } from "../../engine/connector.js";
+import { dispatchBatch, settleEach, type Apply } from "../shared/batch.js";
 import { createAccountStatements } from "./accounts.js";
+import { runBulk } from "./bulk.js";
+import { disableHandler, enableHandler } from "./bulk-login.js";
+import { membershipHandler } from "./bulk-roles.js";
 import type { OperationContext } from "./catalog.js";
 import { script } from "./sql.js";
 
@@ -18,50 +22,39 @@ export type { BatchOutcome };
 /** Creates per transaction: large enough to amortise round trips, small enough to retry cheaply. */
 export const CREATE_CHUNK_SIZE = 100;
 
-type Apply = (change: AccountChange) => Promise<ApplyResult>;
+type CreateChange = Extract<AccountChange, { op: "create" }>;
 
-async function settle(apply: Apply, change: AccountChange): Promise<BatchOutcome> {
-  try {
-    return { ok: true, result: await apply(change) };
-  } catch (err) {
-    const error = isRosterError(err) ? err : new TransientError("Unexpected", String(err), { cause: err });
-    return { ok: false, error };
-  }
-}
-
+/** One chunk of creates as one script; statements (and SCRAM verifiers) built before taking a client. */
 async function createChunk(
   ctx: OperationContext,
   apply: Apply,
-  accounts: DesiredAccount[],
+  chunk: CreateChange[],
 ): Promise<BatchOutcome[]> {
+  const accounts: DesiredAccount[] = chunk.map((c) => c.account);
+  let statements: string[];
   try {
-    const statements = (
-      await Promise.all(accounts.map((a) => createAccountStatements(ctx.config, a)))
-    ).flat();
-    await ctx.session.run("postgres batch create failed", (client) => client.query(script(statements)));
-    return accounts.map((a) => ({ ok: true, result: { id: a.username } }));
-  } catch (err) {
-    ctx.logger?.debug(
-      { err: (err as Error).message, size: accounts.length },
-      "batch create fell back to single creates",
-    );
-    const outcomes: BatchOutcome[] = [];
-    for (const account of accounts) outcomes.push(await settle(apply, { op: "create", account }));
-    return outcomes;
+    statements = (await Promise.all(accounts.map((a) => createAccountStatements(ctx.config, a)))).flat();
+  } catch {
+    return settleEach(apply, chunk, 1);
   }
+  return runBulk(ctx, apply, "create", chunk, { concurrency: 1 }, async (client) => {
+    await client.query(script(statements));
+    return accounts.map((a) => ({ ok: true, result: { id: a.username } }));
+  });
 }
 
 /** Runs chunks of creates with at most `parallel` in flight; outcomes keep the input order. */
-async function createRun(
+async function createAll(
   ctx: OperationContext,
   apply: Apply,
-  accounts: DesiredAccount[],
-  parallel: number,
+  changes: CreateChange[],
+  options: BatchOptions,
 ): Promise<BatchOutcome[]> {
-  const chunks: DesiredAccount[][] = [];
-  for (let i = 0; i < accounts.length; i += CREATE_CHUNK_SIZE)
-    chunks.push(accounts.slice(i, i + CREATE_CHUNK_SIZE));
-  const results: BatchOutcome[][] = new Array<BatchOutcome[]>(chunks.length);
+  const chunks: CreateChange[][] = [];
+  for (let i = 0; i < changes.length; i += CREATE_CHUNK_SIZE)
+    chunks.push(changes.slice(i, i + CREATE_CHUNK_SIZE));
+  const parallel = Math.max(1, Math.min(options.concurrency, ctx.config.poolSize, chunks.length));
+  const results = new Array<BatchOutcome[]>(chunks.length);
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
@@ -69,28 +62,23 @@ async function createRun(
       results[index] = await createChunk(ctx, apply, chunks[index] ?? []);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker));
+  await Promise.all(Array.from({ length: parallel }, worker));
   return results.flat();
 }
 
-/** Applies `changes` in order (creates batched) and reports one outcome per change; never throws. */
-export async function applyBatch(
+/** Applies changes of distinct accounts; one outcome per change, in input order; never rejects. */
+export function applyBatch(
   ctx: OperationContext,
   apply: Apply,
   changes: readonly AccountChange[],
+  options: BatchOptions,
 ): Promise<BatchOutcome[]> {
-  const outcomes: BatchOutcome[] = [];
-  let i = 0;
-  while (i < changes.length) {
-    const creates: DesiredAccount[] = [];
-    for (let change = changes[i]; change?.op === "create"; change = changes[++i])
-      creates.push(change.account);
-    if (creates.length > 0) outcomes.push(...(await createRun(ctx, apply, creates, ctx.config.poolSize)));
-    const other = changes[i];
-    if (other && other.op !== "create") {
-      outcomes.push(await settle(apply, other));
-      i += 1;
-    }
-  }
-  return outcomes;
+  return dispatchBatch(changes, options, apply, {
+    // dispatchBatch hands each handler only changes of its own operation.
+    create: (creates, opts) => createAll(ctx, apply, creates as CreateChange[], opts),
+    disable: disableHandler(ctx, apply),
+    enable: enableHandler(ctx, apply),
+    addRoles: membershipHandler(ctx, apply, "addRoles"),
+    removeRoles: membershipHandler(ctx, apply, "removeRoles"),
+  });
 }

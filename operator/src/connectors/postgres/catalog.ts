@@ -3,7 +3,7 @@
  * the guard that refuses to touch a role without Roster's marker.
  */
 import type { Logger } from "pino";
-import { ConflictError, TerminalError } from "../../errors.js";
+import { ConflictError, RosterError, TerminalError } from "../../errors.js";
 import type { RoleRow } from "./attributes.js";
 import type { PostgresConnectorConfig } from "./config.js";
 import { sqlState } from "./errors.js";
@@ -25,9 +25,15 @@ export interface OperationContext {
   logger?: Logger;
 }
 
+/** The roles named in `names` that exist, by name (one query, whether in scope or not). */
+export async function readRoles(client: Queryable, names: readonly string[]): Promise<Map<string, RoleRow>> {
+  if (names.length === 0) return new Map();
+  const { rows } = await client.query<RawRoleRow>(LIST_ROLES_SQL, [[...names], null]);
+  return new Map(rows.map((raw) => [raw.name, toRoleRow(raw)]));
+}
+
 export async function readRole(client: Queryable, name: string): Promise<RoleRow | undefined> {
-  const { rows } = await client.query<RawRoleRow>(LIST_ROLES_SQL, [name, null]);
-  return rows[0] ? toRoleRow(rows[0]) : undefined;
+  return (await readRoles(client, [name])).get(name);
 }
 
 function notOwned(name: string, action: string): ConflictError {
@@ -37,26 +43,71 @@ function notOwned(name: string, action: string): ConflictError {
   );
 }
 
+function notFound(name: string, action: string): TerminalError {
+  return new TerminalError(
+    "AccountNotFound",
+    `role ${JSON.stringify(name)} does not exist, so Roster cannot ${action} it`,
+  );
+}
+
+/** What a write to a role may do: `skip` a missing role (no error), or `refuse` it (AccountNotFound). */
+export type MissingRole = "skip" | "refuse";
+
+/** The ownership guard for one role read from the catalog: the row, an error, or nothing to do. */
+function guard(
+  name: string,
+  row: RoleRow | undefined,
+  action: string,
+  missing: MissingRole,
+): RoleRow | RosterError | undefined {
+  if (!row) return missing === "refuse" ? notFound(name, action) : undefined;
+  return parseRoleComment(row.comment).owner === undefined ? notOwned(name, action) : row;
+}
+
 /** The role, when it exists and carries Roster's marker; ConflictError when it is someone else's. */
 export async function readOwnedRole(
   client: Queryable,
   name: string,
   action: string,
 ): Promise<RoleRow | undefined> {
-  const row = await readRole(client, name);
-  if (row && parseRoleComment(row.comment).owner === undefined) throw notOwned(name, action);
-  return row;
+  const checked = guard(name, await readRole(client, name), action, "skip");
+  if (checked instanceof RosterError) throw checked;
+  return checked;
 }
 
 /** As readOwnedRole, but a missing role is an error (TerminalError `AccountNotFound`). */
 export async function requireOwnedRole(client: Queryable, name: string, action: string): Promise<RoleRow> {
-  const row = await readOwnedRole(client, name, action);
-  if (!row)
-    throw new TerminalError(
-      "AccountNotFound",
-      `role ${JSON.stringify(name)} does not exist, so Roster cannot ${action} it`,
-    );
-  return row;
+  const checked = guard(name, await readRole(client, name), action, "refuse");
+  if (checked instanceof RosterError || checked === undefined) throw checked ?? notFound(name, action);
+  return checked;
+}
+
+/** The ownership guard applied to many roles with one catalog read. */
+export interface OwnedRoles {
+  /** Roles that exist and carry Roster's marker, by name. */
+  owned: Map<string, RoleRow>;
+  /** Names Roster may not write, with the error the single-role guard gives. */
+  refused: Map<string, RosterError>;
+}
+
+/**
+ * Reads the roles named in `names` and applies the guard of readOwnedRole (`missing: "skip"`) or
+ * requireOwnedRole (`missing: "refuse"`) to each; a skipped missing role is in neither map.
+ */
+export async function readOwnedRoles(
+  client: Queryable,
+  names: readonly string[],
+  action: string,
+  missing: MissingRole,
+): Promise<OwnedRoles> {
+  const rows = await readRoles(client, names);
+  const result: OwnedRoles = { owned: new Map(), refused: new Map() };
+  for (const name of names) {
+    const checked = guard(name, rows.get(name), action, missing);
+    if (checked instanceof RosterError) result.refused.set(name, checked);
+    else if (checked) result.owned.set(name, checked);
+  }
+  return result;
 }
 
 export interface Membership {
@@ -65,9 +116,24 @@ export interface Membership {
   ours: boolean;
 }
 
+/** Every membership (any grantor) of each role named in `members`; a role with none is absent. */
+export async function membershipsOf(
+  client: Queryable,
+  members: readonly string[],
+): Promise<Map<string, Membership[]>> {
+  const byMember = new Map<string, Membership[]>();
+  if (members.length === 0) return byMember;
+  const { rows } = await client.query<Membership & { member: string }>(MEMBERSHIPS_SQL, [[...members]]);
+  for (const { member, role, ours } of rows) {
+    const list = byMember.get(member) ?? [];
+    list.push({ role, ours });
+    byMember.set(member, list);
+  }
+  return byMember;
+}
+
 export async function memberships(client: Queryable, member: string): Promise<Membership[]> {
-  const { rows } = await client.query<Membership>(MEMBERSHIPS_SQL, [member]);
-  return rows;
+  return (await membershipsOf(client, [member])).get(member) ?? [];
 }
 
 async function missingRoles(client: Queryable, roles: readonly string[]): Promise<string[]> {

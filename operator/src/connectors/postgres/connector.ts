@@ -8,13 +8,14 @@
  * - Roles = memberships granted by the connector's login role; others' grants are left alone (queries.ts).
  * - Leave = NOLOGIN and live sessions terminated; delete = owned objects reassigned or refused (leave.ts).
  *
- * Beyond the Connector contract it offers `applyBatch` (batch.ts) for bulk creates.
+ * It implements the contract's optional bulk paths: `observeMany` (one query for many roles) and
+ * `applyBatch` (batch.ts: creates in transactions, disables, enables and memberships coalesced).
  */
 import type { Logger } from "pino";
 import type {
   AccountChange,
-  AccountOperation,
   ApplyResult,
+  BatchOptions,
   Connector,
   ListOptions,
   ObservedAccount,
@@ -31,7 +32,8 @@ import {
 import { applyBatch, type BatchOutcome } from "./batch.js";
 import type { OperationContext } from "./catalog.js";
 import { parsePostgresConfig, type PostgresConnectorConfigInput } from "./config.js";
-import { CLEANUP_PRIVILEGE, deleteAccount, disableAccount } from "./leave.js";
+import { deleteAccount, disableAccount } from "./leave.js";
+import { changeContext, PRIVILEGES, subjectOf } from "./operations.js";
 import {
   ADMIN_PRIVILEGES_SQL,
   EXISTING_ROLES_SQL,
@@ -42,24 +44,8 @@ import {
 } from "./queries.js";
 import { PostgresSession, type Queryable } from "./session.js";
 
-/** The privilege each operation needs, named when the server refuses it. */
-const PRIVILEGES: Record<AccountOperation, string> = {
-  create: "CREATEROLE",
-  update: "CREATEROLE",
-  addRoles: "ADMIN OPTION on the granted roles (or CREATEROLE)",
-  removeRoles: "ADMIN OPTION on the revoked roles (or CREATEROLE)",
-  enable: "CREATEROLE",
-  disable: "CREATEROLE",
-  delete: `CREATEROLE, and ${CLEANUP_PRIVILEGE}`,
-  adopt: "CREATEROLE (for COMMENT ON ROLE)",
-};
-
 export interface PostgresConnectorOptions {
   logger?: Logger;
-}
-
-function subject(change: AccountChange): string {
-  return change.op === "create" ? change.account.username : change.username;
 }
 
 function dispatch(ctx: OperationContext, client: Queryable, change: AccountChange): Promise<ApplyResult> {
@@ -101,14 +87,15 @@ export class PostgresConnector implements Connector {
     };
   }
 
+  /** Reads the roles named in `usernames`, or every role in scope when null. */
   private async query(
     context: string,
-    username: string | null,
+    usernames: string[] | null,
     options: ListOptions,
   ): Promise<ObservedAccount[]> {
     throwIfAborted(options.signal);
     const rows = await this.ctx.session.run(context, async (client) => {
-      const result = await client.query<RawRoleRow>(LIST_ROLES_SQL, [username, options.roles ?? null]);
+      const result = await client.query<RawRoleRow>(LIST_ROLES_SQL, [usernames, options.roles ?? null]);
       return result.rows;
     });
     throwIfAborted(options.signal);
@@ -123,22 +110,42 @@ export class PostgresConnector implements Connector {
   async observe(username: string, options: ListOptions = {}): Promise<ObservedAccount | undefined> {
     const [account] = await this.query(
       `postgres read of role ${JSON.stringify(username)} failed`,
-      username,
+      [username],
       options,
     );
     return account;
   }
 
   apply(change: AccountChange): Promise<ApplyResult> {
-    const context = `postgres ${change.op} of role ${JSON.stringify(subject(change))} failed`;
+    const context = changeContext(change.op, subjectOf(change));
     return this.ctx.session.run(context, (client) => dispatch(this.ctx, client, change), {
       privilege: PRIVILEGES[change.op],
     });
   }
 
-  /** Applies many changes, creates batched in transactions; one outcome per change, in order. */
-  applyBatch(changes: readonly AccountChange[]): Promise<BatchOutcome[]> {
-    return applyBatch(this.ctx, (change) => this.apply(change), changes);
+  /**
+   * Applies changes of distinct accounts with few round trips (batch.ts); one outcome per change,
+   * in input order, each what `apply` gives. `options` defaults to the pool size as concurrency.
+   */
+  applyBatch(
+    changes: readonly AccountChange[],
+    options: BatchOptions = { concurrency: this.ctx.config.poolSize },
+  ): Promise<BatchOutcome[]> {
+    return applyBatch(this.ctx, (change) => this.apply(change), changes, options);
+  }
+
+  /** Reads the roles named in `usernames` in one query; what `observe` reports for each that exists. */
+  async observeMany(
+    usernames: readonly string[],
+    options: ListOptions = {},
+  ): Promise<Map<string, ObservedAccount>> {
+    if (usernames.length === 0) return new Map();
+    const accounts = await this.query(
+      `postgres read of ${usernames.length} roles failed`,
+      [...usernames],
+      options,
+    );
+    return new Map(accounts.map((account) => [account.username, account]));
   }
 
   /** Connects, authenticates, and verifies the admin role can do what the configuration asks. */

@@ -20,39 +20,67 @@ export const CLEANUP_PRIVILEGE = "membership in the deleted role and in the reas
 /** How long pg_terminate_backend waits for each backend to exit. */
 const TERMINATE_WAIT_MS = 5_000;
 
+interface SessionCounts {
+  name: string;
+  found: number;
+  ended: number;
+}
+
+function terminationRefused(usernames: readonly string[], err: unknown): TerminalError {
+  const reason = err instanceof Error ? err.message : String(err);
+  const whose = usernames.length === 1 ? `role ${JSON.stringify(usernames[0])}` : `${usernames.length} roles`;
+  return new TerminalError(
+    "PermissionDenied",
+    `ending the sessions of ${whose} was refused: ${reason} ` +
+      "(the admin role needs membership in pg_signal_backend, or superuser for superuser sessions)",
+    { cause: err },
+  );
+}
+
+/**
+ * Ends every live session of the roles in `usernames` with one query (config.terminateSessions).
+ * Returns, per role whose sessions did not all end, a TransientError `SessionsStillActive`;
+ * throws TerminalError `PermissionDenied` when the server refuses to end a session.
+ */
+export async function terminateSessionsOf(
+  ctx: OperationContext,
+  client: Queryable,
+  usernames: readonly string[],
+): Promise<Map<string, TransientError>> {
+  const failures = new Map<string, TransientError>();
+  if (!ctx.config.terminateSessions || usernames.length === 0) return failures;
+  let rows: SessionCounts[];
+  try {
+    ({ rows } = await client.query<SessionCounts>(TERMINATE_SESSIONS_SQL, [
+      [...usernames],
+      TERMINATE_WAIT_MS,
+    ]));
+  } catch (err) {
+    if (sqlState(err) !== "42501") throw err;
+    throw terminationRefused(usernames, err);
+  }
+  for (const { name, found, ended } of rows) {
+    ctx.logger?.info({ username: name, sessions: ended }, "ended postgres sessions of a disabled role");
+    if (ended < found)
+      failures.set(
+        name,
+        new TransientError(
+          "SessionsStillActive",
+          `${found - ended} of ${found} sessions of role ${JSON.stringify(name)} did not end within ${TERMINATE_WAIT_MS} ms`,
+        ),
+      );
+  }
+  return failures;
+}
+
 /** Ends every live session of `username` (config.terminateSessions). */
 export async function terminateSessions(
   ctx: OperationContext,
   client: Queryable,
   username: string,
 ): Promise<void> {
-  if (!ctx.config.terminateSessions) return;
-  let counts: { found: number; ended: number } | undefined;
-  try {
-    ({
-      rows: [counts],
-    } = await client.query<{ found: number; ended: number }>(TERMINATE_SESSIONS_SQL, [
-      username,
-      TERMINATE_WAIT_MS,
-    ]));
-  } catch (err) {
-    if (sqlState(err) !== "42501") throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new TerminalError(
-      "PermissionDenied",
-      `ending the sessions of role ${JSON.stringify(username)} was refused: ${reason} ` +
-        "(the admin role needs membership in pg_signal_backend, or superuser for superuser sessions)",
-      { cause: err },
-    );
-  }
-  const { found, ended } = counts ?? { found: 0, ended: 0 };
-  if (found > 0)
-    ctx.logger?.info({ username, sessions: ended }, "ended postgres sessions of a disabled role");
-  if (ended < found)
-    throw new TransientError(
-      "SessionsStillActive",
-      `${found - ended} of ${found} sessions of role ${JSON.stringify(username)} did not end within ${TERMINATE_WAIT_MS} ms`,
-    );
+  const failure = (await terminateSessionsOf(ctx, client, [username])).get(username);
+  if (failure) throw failure;
 }
 
 async function revokeLogin(ctx: OperationContext, client: Queryable, row: RoleRow): Promise<void> {

@@ -12,9 +12,10 @@ import { MARKER_PREFIX, parseRoleComment } from "./marker.js";
 
 /**
  * All roles in scope with their properties, comment and Roster-granted memberships, in one query.
- * $1: one role name, or NULL for the whole scope: every role carrying Roster's comment prefix plus
- *     every other login role that is not a superuser, a system role or the connector itself
- *     (reported as unowned, so that adopt rules can match them).
+ * $1: the role names to read (any role of that name, in scope or not), or NULL for the whole scope:
+ *     every role carrying Roster's comment prefix plus every other login role that is not a
+ *     superuser, a system role or the connector itself (reported as unowned, so that adopt rules
+ *     can match them).
  * $2: the managed role names to report memberships of, or NULL for all of Roster's grants.
  */
 export const LIST_ROLES_SQL = `
@@ -37,34 +38,38 @@ LEFT JOIN (
     AND ($2::text[] IS NULL OR g.rolname = ANY ($2::text[]))
   GROUP BY am.member
 ) m ON m.member = r.oid
-WHERE CASE WHEN $1::text IS NULL
+WHERE CASE WHEN $1::text[] IS NULL
         THEN starts_with(d.description, '${MARKER_PREFIX}')
              OR (r.rolcanlogin AND NOT r.rolsuper AND r.rolname !~ '^pg_' AND r.rolname <> session_user)
-        ELSE r.rolname = $1::text END
+        ELSE r.rolname = ANY ($1::text[]) END
 ORDER BY r.rolname`;
 
-/** Every membership of role $1 (any grantor), with whether Roster granted it. */
+/** Every membership of the roles named in $1 (any grantor), with whether Roster granted it. */
 export const MEMBERSHIPS_SQL = `
-SELECT g.rolname::text AS role,
+SELECT u.rolname::text AS member,
+       g.rolname::text AS role,
        am.grantor = (SELECT oid FROM pg_roles WHERE rolname = session_user) AS ours
 FROM pg_auth_members am
 JOIN pg_roles g ON g.oid = am.roleid
 JOIN pg_roles u ON u.oid = am.member
-WHERE u.rolname = $1::text`;
+WHERE u.rolname = ANY ($1::text[])`;
 
 /** Which of the role names $1 exist. */
 export const EXISTING_ROLES_SQL = `SELECT rolname::text AS name FROM pg_roles WHERE rolname = ANY ($1::text[])`;
 
 /**
- * Ends every session of role $1 but the caller's own, waiting up to $2 ms for each backend to exit.
- * Returns how many sessions were found and how many ended.
+ * Ends every session of the roles named in $1 but the caller's own, waiting up to $2 ms for each
+ * backend to exit. One row per role that had sessions: how many were found and how many ended.
  */
 export const TERMINATE_SESSIONS_SQL = `
-SELECT count(*)::int AS found,
+SELECT r.rolname::text AS name,
+       count(*)::int AS found,
        count(*) FILTER (WHERE pg_terminate_backend(a.pid, $2::bigint))::int AS ended
 FROM pg_stat_activity a
-WHERE a.usesysid = (SELECT oid FROM pg_roles WHERE rolname = $1::text)
-  AND a.pid <> pg_backend_pid()`;
+JOIN pg_roles r ON r.oid = a.usesysid
+WHERE r.rolname = ANY ($1::text[])
+  AND a.pid <> pg_backend_pid()
+GROUP BY r.rolname`;
 
 /**
  * Where role $1 has dependencies (owned objects, privileges, policies), per database;

@@ -112,15 +112,30 @@ export function commentOnRoleSql(name: string, comment: string): string {
   return `COMMENT ON ROLE ${quoteRole(name)} IS ${quoteLiteral(comment)}`;
 }
 
-/** GRANT of several roles to one member, or undefined for no roles. */
-export function grantRolesSql(roles: readonly string[], member: string): string | undefined {
-  if (roles.length === 0) return undefined;
-  return `GRANT ${roles.map(quoteRole).join(", ")} TO ${quoteRole(member)}`;
+/** The members of a GRANT / REVOKE, quoted, or undefined for none. */
+function memberList(members: string | readonly string[]): string | undefined {
+  const list = typeof members === "string" ? [members] : members;
+  return list.length === 0 ? undefined : list.map(quoteRole).join(", ");
 }
 
-export function revokeRolesSql(roles: readonly string[], member: string): string | undefined {
-  if (roles.length === 0) return undefined;
-  return `REVOKE ${roles.map(quoteRole).join(", ")} FROM ${quoteRole(member)}`;
+/** GRANT of several roles to one or more members, or undefined for no roles or no members. */
+export function grantRolesSql(
+  roles: readonly string[],
+  members: string | readonly string[],
+): string | undefined {
+  const list = roles.length === 0 ? undefined : memberList(members);
+  if (list === undefined) return undefined;
+  return `GRANT ${roles.map(quoteRole).join(", ")} TO ${list}`;
+}
+
+/** REVOKE of several roles from one or more members, or undefined for no roles or no members. */
+export function revokeRolesSql(
+  roles: readonly string[],
+  members: string | readonly string[],
+): string | undefined {
+  const list = roles.length === 0 ? undefined : memberList(members);
+  if (list === undefined) return undefined;
+  return `REVOKE ${roles.map(quoteRole).join(", ")} FROM ${list}`;
 }
 
 /** A role that only carries privileges (a "group"): NOLOGIN. */
