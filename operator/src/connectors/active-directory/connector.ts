@@ -32,6 +32,8 @@ import { ActiveDirectoryConnectorConfig, type ActiveDirectoryConnectorInput } fr
 import {
   accountExpires,
   accountFilter,
+  accountsByNameFilter,
+  entryKeys,
   assertWritable,
   guidOf,
   newUserAttributes,
@@ -39,6 +41,7 @@ import {
   readAttributes,
   userAccountControlOf,
   userDN,
+  usernameKeys,
   USERS_FILTER,
 } from "./mapping.js";
 import { unicodePwd, withAccountDisabled } from "./quirks.js";
@@ -80,6 +83,18 @@ export class ActiveDirectoryConnector extends DirectoryConnector {
 
   protected accountFilter(username: string): string {
     return accountFilter(this.config, username);
+  }
+
+  protected accountsFilterFor(usernames: readonly string[]): string {
+    return accountsByNameFilter(this.config, usernames);
+  }
+
+  protected usernameKeys(username: string): string[] {
+    return usernameKeys(this.config, username);
+  }
+
+  protected entryKeys(entry: Entry): string[] {
+    return entryKeys(entry);
   }
 
   protected observed(entry: Entry): ObservedAccount {

@@ -48,6 +48,35 @@ export function accountFilter(config: ActiveDirectoryConnectorConfig, username: 
   return `(&${USERS_FILTER}(|${upn}${sam}))`;
 }
 
+/** The accounts of all these usernames: one OR of their UPN and sAMAccountName equalities. */
+export function accountsByNameFilter(
+  config: ActiveDirectoryConnectorConfig,
+  usernames: readonly string[],
+): string {
+  const terms = usernames.map(
+    (username) =>
+      equalityFilter("userPrincipalName", userPrincipalName(config, username)) +
+      equalityFilter("sAMAccountName", samAccountName(username)),
+  );
+  return `(&${USERS_FILTER}(|${terms.join("")}))`;
+}
+
+/** The normalized values a username is searched by (AD compares both attributes case-insensitively). */
+export function usernameKeys(config: ActiveDirectoryConnectorConfig, username: string): string[] {
+  return [
+    `upn:${userPrincipalName(config, username).toLowerCase()}`,
+    `sam:${samAccountName(username).toLowerCase()}`,
+  ];
+}
+
+/** The same normalized values, as an entry holds them. */
+export function entryKeys(entry: Entry): string[] {
+  return [
+    ...valuesOf(entry, "userPrincipalName").map((upn) => `upn:${upn.toLowerCase()}`),
+    ...valuesOf(entry, "sAMAccountName").map((sam) => `sam:${sam.toLowerCase()}`),
+  ];
+}
+
 export function readAttributes(config: ActiveDirectoryConnectorConfig): string[] {
   const own = ["objectGUID", "sAMAccountName", "userPrincipalName", "userAccountControl", "accountExpires"];
   return [...new Set([...own, config.ownerAttribute, ...config.attributes])];

@@ -36,13 +36,16 @@ import { LdapTransport } from "../shared/ldap-transport.js";
 import { LdapConnectorConfig, type LdapConnectorInput } from "./config.js";
 import {
   accountFilter,
+  accountsByNameFilter,
   accountsFilter,
   disabledMark,
+  entryKeys,
   newEntry,
   observedFrom,
   readAttributes,
   updateModifications,
   userDN,
+  usernameKeys,
 } from "./mapping.js";
 import { counterDN, UidNumberAllocator } from "./posix.js";
 
@@ -103,6 +106,18 @@ export class LdapConnector extends DirectoryConnector {
 
   protected accountFilter(username: string): string {
     return accountFilter(this.config, username);
+  }
+
+  protected accountsFilterFor(usernames: readonly string[]): string {
+    return accountsByNameFilter(this.config, usernames);
+  }
+
+  protected usernameKeys(username: string): string[] {
+    return usernameKeys(username);
+  }
+
+  protected entryKeys(entry: Entry): string[] {
+    return entryKeys(this.config, entry);
   }
 
   protected observed(entry: Entry): ObservedAccount {

@@ -43,6 +43,24 @@ export function accountFilter(config: LdapConnectorConfig, username: string): st
   return `(&${accountsFilter(config)}${equalityFilter(config.rdnAttribute, username)})`;
 }
 
+/** The accounts of all these usernames: one OR of naming-attribute equalities, each value escaped. */
+export function accountsByNameFilter(config: LdapConnectorConfig, usernames: readonly string[]): string {
+  const names = usernames.map((username) => equalityFilter(config.rdnAttribute, username)).join("");
+  return `(&${accountsFilter(config)}(|${names}))`;
+}
+
+/**
+ * The normalized naming value a username is searched by, and those an entry holds: the naming
+ * attributes Roster uses (uid, cn, ...) compare case-insensitively in the stock schemas.
+ */
+export function usernameKeys(username: string): string[] {
+  return [username.toLowerCase()];
+}
+
+export function entryKeys(config: LdapConnectorConfig, entry: Entry): string[] {
+  return valuesOf(entry, config.rdnAttribute).map((value) => value.toLowerCase());
+}
+
 /** Attributes to request when reading accounts (the lock state is operational: asked by name). */
 export function readAttributes(config: LdapConnectorConfig): string[] {
   const extra = config.posix ? ["uidNumber"] : [];

@@ -8,12 +8,18 @@ import type {
   AccountChange,
   ApplyResult,
   AttributeValue,
+  BatchOptions,
+  BatchOutcome,
   Connector,
   DesiredAccount,
   ListOptions,
   ObservedAccount,
 } from "../../engine/connector.js";
 import { ConflictError, TerminalError } from "../../errors.js";
+import { asRosterError } from "./batch.js";
+import { assignEntries, LOOKUP_CHUNK, pickAccount, type AccountLookup } from "./ldap-account-lookup.js";
+import { chunked, mapConcurrently } from "./ldap-batching.js";
+import { applyDirectoryBatch, type Resolution } from "./ldap-directory-batch.js";
 import { valuesOf } from "./ldap-entry.js";
 import { ignoringResults, LdapResult, ldapResultCode } from "./ldap-errors.js";
 import { equalityFilter } from "./ldap-escape.js";
@@ -45,6 +51,14 @@ export abstract class DirectoryConnector implements Connector {
 
   /** The filter selecting one account by username. */
   protected abstract accountFilter(username: string): string;
+  /** One filter selecting the accounts of all these usernames (an OR of their naming values). */
+  protected abstract accountsFilterFor(usernames: readonly string[]): string;
+  /**
+   * Normalized forms of the values `accountFilter(username)` compares (e.g. lower-cased uid), and
+   * the same forms read from an entry: a bulk search's entries are matched to usernames by them.
+   */
+  protected abstract usernameKeys(username: string): string[];
+  protected abstract entryKeys(entry: Entry): string[];
   /** The account an entry describes (roles filled in by the caller). */
   protected abstract observed(entry: Entry): ObservedAccount;
   /** The value representing the account in a group's member attribute. */
@@ -68,19 +82,58 @@ export abstract class DirectoryConnector implements Connector {
       attributes: this.scope.attributes,
       ...(this.scope.binaryAttributes ? { binaryAttributes: this.scope.binaryAttributes } : {}),
     });
-    const exact = found.filter((entry) => this.observed(entry).username === username);
-    const pick = exact.length === 1 ? exact : found;
-    if (pick.length > 1) {
-      throw new TerminalError(
-        "AmbiguousAccount",
-        `${pick.length} entries under ${this.scope.usersBaseDN} match account "${username}"`,
+    return this.pick(found, username);
+  }
+
+  private pick(found: readonly Entry[], username: string): Entry | undefined {
+    return pickAccount(found, username, (entry) => this.observed(entry).username, this.scope.usersBaseDN);
+  }
+
+  /**
+   * What `find` gives for each username (its entry, none, or its error), with one search per
+   * LOOKUP_CHUNK usernames. When the server returned an entry our keys cannot place, the
+   * usernames left without candidates are looked up one by one, so the answer never differs.
+   */
+  protected async findMany(usernames: readonly string[]): Promise<Map<string, AccountLookup>> {
+    const result = new Map<string, AccountLookup>();
+    for (const chunk of chunked([...new Set(usernames)], LOOKUP_CHUNK)) {
+      const entries = await this.transport.search(this.scope.usersBaseDN, {
+        scope: "sub",
+        filter: this.accountsFilterFor(chunk),
+        attributes: this.scope.attributes,
+        pageSize: this.scope.pageSize,
+        ...(this.scope.binaryAttributes ? { binaryAttributes: this.scope.binaryAttributes } : {}),
+      });
+      const { candidates, unassigned } = assignEntries(
+        chunk,
+        entries,
+        (username) => this.usernameKeys(username),
+        (entry) => this.entryKeys(entry),
       );
+      for (const username of chunk) {
+        const found = candidates.get(username) ?? [];
+        const lookup =
+          found.length === 0 && unassigned
+            ? () => this.find(username)
+            : async () => this.pick(found, username);
+        result.set(
+          username,
+          await lookup().then(
+            (entry) => ({ entry }),
+            (err) => ({ error: asRosterError(err) }),
+          ),
+        );
+      }
     }
-    return pick[0];
+    return result;
   }
 
   private async findOwned(username: string): Promise<Entry> {
-    const entry = await this.find(username);
+    return this.owned(username, await this.find(username));
+  }
+
+  /** The entry itself when it is an account Roster owns; else the error apply gives for it. */
+  private owned(username: string, entry: Entry | undefined): Entry {
     if (!entry)
       throw new TerminalError(
         "AccountNotFound",
@@ -106,12 +159,42 @@ export abstract class DirectoryConnector implements Connector {
     });
     const roles = options.roles ?? (await this.allRoles());
     const members = await this.groups.membersByRole(roles);
-    return entries.map((entry) => {
-      const observed = this.observed(entry);
-      const key = memberKey(this.groupSchema, this.memberValue(entry.dn, observed.username));
-      observed.roles = roles.filter((role) => members.get(role)?.has(key));
-      return observed;
-    });
+    return entries.map((entry) => this.observedWithRoles(entry, roles, members));
+  }
+
+  private observedWithRoles(
+    entry: Entry,
+    roles: readonly string[],
+    members: ReadonlyMap<string, ReadonlySet<string>>,
+  ): ObservedAccount {
+    const observed = this.observed(entry);
+    const key = memberKey(this.groupSchema, this.memberValue(entry.dn, observed.username));
+    observed.roles = roles.filter((role) => members.get(role)?.has(key));
+    return observed;
+  }
+
+  /**
+   * What `observe` reports for each username, from one search per LOOKUP_CHUNK usernames and one
+   * read of each role's members (roles whose group cannot be found are reported by no one, as
+   * with observe). Rejects with the error observe would give for the first username that fails.
+   */
+  async observeMany(
+    usernames: readonly string[],
+    options: ListOptions = {},
+  ): Promise<Map<string, ObservedAccount>> {
+    const entries = new Map<string, Entry>();
+    for (const [username, lookup] of await this.findMany(usernames)) {
+      if ("error" in lookup) throw lookup.error;
+      if (lookup.entry) entries.set(username, lookup.entry);
+    }
+    const result = new Map<string, ObservedAccount>();
+    if (entries.size === 0) return result;
+    const roles = options.roles ?? [...new Set(await this.allRoles())].sort();
+    const members = roles.length === 0 ? new Map() : await this.groups.readableMembersByRole(roles);
+    for (const [username, entry] of entries) {
+      result.set(username, this.observedWithRoles(entry, roles, members));
+    }
+    return result;
   }
 
   private async allRoles(): Promise<string[]> {
@@ -159,28 +242,37 @@ export abstract class DirectoryConnector implements Connector {
   }
 
   private async create(account: DesiredAccount): Promise<ApplyResult> {
-    const existing = await this.find(account.username);
+    const { dn, id } = await this.createEntry(account, await this.find(account.username));
+    for (const role of account.roles)
+      await this.groups.addMember(role, this.memberValue(dn, account.username));
+    return { id };
+  }
+
+  /**
+   * A create up to its roles: adds the entry (or converges `existing`, what a lookup of the
+   * username found), including when another writer added it meanwhile.
+   */
+  private async createEntry(
+    account: DesiredAccount,
+    existing: Entry | undefined,
+  ): Promise<{ dn: string; id: string }> {
     if (existing) return this.converge(existing, account);
-    let created: { dn: string; id: string };
     try {
-      created = await this.addAccount(account);
+      return await this.addAccount(account);
     } catch (err) {
       if (ldapResultCode(err) !== LdapResult.entryAlreadyExists) throw err;
       const raced = await this.find(account.username);
       if (!raced) throw err;
       return this.converge(raced, account);
     }
-    for (const role of account.roles)
-      await this.groups.addMember(role, this.memberValue(created.dn, account.username));
-    return { id: created.id };
   }
 
   /**
    * Create of an account that already exists: ours -> finish what a failed earlier create may
-   * have left undone (enabled state, roles), so retrying a create is safe; anyone else's -> conflict.
-   * An initial password is only set by the create that adds the entry.
+   * have left undone (enabled state; the caller adds the roles), so retrying a create is safe;
+   * anyone else's -> conflict. An initial password is only set by the create that adds the entry.
    */
-  private async converge(entry: Entry, account: DesiredAccount): Promise<ApplyResult> {
+  private async converge(entry: Entry, account: DesiredAccount): Promise<{ dn: string; id: string }> {
     const observed = this.observed(entry);
     if (observed.owner !== account.ownerMarker) {
       const holder =
@@ -188,9 +280,7 @@ export abstract class DirectoryConnector implements Connector {
       throw new ConflictError("Unowned", `account ${entry.dn} already exists and ${holder}`);
     }
     if (observed.enabled !== account.enabled) await this.setEnabled(entry, account.enabled);
-    for (const role of account.roles)
-      await this.groups.addMember(role, this.memberValue(entry.dn, account.username));
-    return { id: observed.id };
+    return { dn: entry.dn, id: observed.id };
   }
 
   private async changeRoles(username: string, roles: string[], add: boolean): Promise<ApplyResult> {
@@ -228,6 +318,57 @@ export abstract class DirectoryConnector implements Connector {
       throw new ConflictError("OwnedByOther", `account ${entry.dn} is owned by another Roster marker`);
     await this.transport.modify(entry.dn, this.markerChanges(entry, marker));
     return { id };
+  }
+
+  /**
+   * The batch contract of engine/connector.ts: creates and membership changes coalesced into one
+   * member write per group (ldap-directory-batch.ts), everything else through `apply`.
+   */
+  applyBatch(changes: readonly AccountChange[], options: BatchOptions): Promise<BatchOutcome[]> {
+    return applyDirectoryBatch(
+      {
+        apply: (change) => this.apply(change),
+        groups: this.groups,
+        ownedAccounts: (usernames) => this.ownedAccounts(usernames),
+        createEntries: (accounts, concurrency) => this.createEntries(accounts, concurrency),
+      },
+      changes,
+      options,
+    );
+  }
+
+  /** For each username, its member value and id when Roster owns it, else apply's error. */
+  private async ownedAccounts(usernames: readonly string[]): Promise<Map<string, Resolution>> {
+    const resolved = new Map<string, Resolution>();
+    for (const [username, lookup] of await this.findMany(usernames)) {
+      try {
+        if ("error" in lookup) throw lookup.error;
+        const entry = this.owned(username, lookup.entry);
+        const account = { member: this.memberValue(entry.dn, username), id: this.observed(entry).id };
+        resolved.set(username, { ok: true, account });
+      } catch (err) {
+        resolved.set(username, { ok: false, error: asRosterError(err) });
+      }
+    }
+    return resolved;
+  }
+
+  /** createEntry for each account (at most `concurrency` at once), after one bulk lookup. */
+  private async createEntries(
+    accounts: readonly DesiredAccount[],
+    concurrency: number,
+  ): Promise<Resolution[]> {
+    const lookups = await this.findMany(accounts.map((account) => account.username));
+    return mapConcurrently(accounts, concurrency, async (account): Promise<Resolution> => {
+      try {
+        const lookup = lookups.get(account.username) ?? { entry: undefined };
+        if ("error" in lookup) throw lookup.error;
+        const { dn, id } = await this.createEntry(account, lookup.entry);
+        return { ok: true, account: { member: this.memberValue(dn, account.username), id } };
+      } catch (err) {
+        return { ok: false, error: asRosterError(err) };
+      }
+    });
   }
 
   check(): Promise<void> {

@@ -4,7 +4,8 @@
  * other tools or people manage are never rewritten. Shared by the OpenLDAP and AD connectors.
  */
 import { Attribute, Change, type Entry } from "ldapts";
-import { TerminalError } from "../../errors.js";
+import { isRosterError, TerminalError } from "../../errors.js";
+import { chunked } from "./ldap-batching.js";
 import { normalizeDN } from "./ldap-dn.js";
 import { ignoringResults, LdapResult, ldapResultCode } from "./ldap-errors.js";
 import { valuesOf } from "./ldap-entry.js";
@@ -36,6 +37,12 @@ export interface GroupSchema {
 export function memberKey(schema: GroupSchema, value: string): string {
   return schema.memberIsDN ? normalizeDN(value) : value;
 }
+
+/** Member values per modify in bulk membership changes (keeps requests a sane size). */
+export const MEMBER_VALUES_PER_MODIFY = 500;
+
+const memberChange = (operation: "add" | "delete", type: string, values: string[]): Change =>
+  new Change({ operation, modification: new Attribute({ type, values }) });
 
 export class GroupDirectory {
   private readonly dnByRole = new Map<string, string>();
@@ -146,6 +153,60 @@ export class GroupDirectory {
       result.set(role, new Set(values.map((value) => memberKey(this.schema, value))));
     }
     return result;
+  }
+
+  /**
+   * Like membersByRole, for the roles whose group can be found: a role without a group (or with
+   * several) is left out, as `rolesOf` would simply not report it.
+   */
+  async readableMembersByRole(roles: readonly string[]): Promise<Map<string, Set<string>>> {
+    const result = new Map<string, Set<string>>();
+    for (const role of new Set(roles)) {
+      try {
+        const members = await this.membersByRole([role]);
+        result.set(role, members.get(role) ?? new Set());
+      } catch (err) {
+        if (!isRosterError(err) || err.reason !== "RoleNotFound") throw err;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Adds and removes many member values of the group named `role` from one read of its members:
+   * values already present are not added again, values absent are not deleted, the rest go in
+   * one modify per operation and chunk of MEMBER_VALUES_PER_MODIFY values. When the removals
+   * would leave a group that must keep a member empty, the last modify also adds the
+   * placeholder, atomically (as removeMember does). Rejects on the first failed modify.
+   */
+  async changeMembers(role: string, add: readonly string[], remove: readonly string[]): Promise<void> {
+    await this.onGroup(role, async (dn) => {
+      const current = new Set((await this.readMembers(dn)).map((value) => memberKey(this.schema, value)));
+      const adding = this.distinct(add).filter((value) => !current.has(memberKey(this.schema, value)));
+      const removing = this.distinct(remove).filter((value) => current.has(memberKey(this.schema, value)));
+      const attribute = this.schema.memberAttribute;
+      for (const values of chunked(adding, MEMBER_VALUES_PER_MODIFY)) {
+        await this.transport.modify(dn, [memberChange("add", attribute, values)]);
+      }
+      let remaining = current.size + adding.length;
+      for (const values of chunked(removing, MEMBER_VALUES_PER_MODIFY)) {
+        remaining -= values.length;
+        const placeholder = this.schema.emptyPlaceholder;
+        const keep =
+          remaining === 0 && placeholder !== undefined ? [memberChange("add", attribute, [placeholder])] : [];
+        await this.transport.modify(dn, [...keep, memberChange("delete", attribute, values)]);
+      }
+    });
+  }
+
+  /** Values with distinct member keys, first spelling kept. */
+  private distinct(values: readonly string[]): string[] {
+    const seen = new Map<string, string>();
+    for (const value of values) {
+      const key = memberKey(this.schema, value);
+      if (!seen.has(key)) seen.set(key, value);
+    }
+    return [...seen.values()];
   }
 
   private async readMembers(groupDN: string): Promise<string[]> {
