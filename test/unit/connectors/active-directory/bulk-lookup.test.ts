@@ -22,7 +22,7 @@ describe("Active Directory accountsByNameFilter", () => {
     expect(accountsByNameFilter(config, ["jdoe", "o*x"])).toBe(
       "(&(&(objectCategory=person)(objectClass=user))(|" +
         "(userPrincipalName=jdoe@corp.example)(sAMAccountName=jdoe)" +
-        `(userPrincipalName=o\\2ax@corp.example)(sAMAccountName=${samAccountName("o*x")}))`,
+        `(userPrincipalName=o\\2ax@corp.example)(sAMAccountName=${samAccountName("o*x")})))`,
     );
   });
 });
