@@ -17,6 +17,9 @@ import { MARKER_PREFIX, parseRoleComment } from "./marker.js";
  *     superuser, a system role or the connector itself (reported as unowned, so that adopt rules
  *     can match them).
  * $2: the managed role names to report memberships of, or NULL for all of Roster's grants.
+ * Names are compared as text (hashed ANY), never cast to `name`, which would truncate a name past
+ * 63 bytes into another role's; memberships are looked up per role through pg_auth_members' index,
+ * so reading a few roles does not aggregate every membership of the cluster.
  */
 export const LIST_ROLES_SQL = `
 SELECT r.rolname::text AS name,
@@ -27,21 +30,21 @@ SELECT r.rolname::text AS name,
               THEN to_char(r.rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             ELSE 'infinity' END AS valid_until,
        d.description AS comment,
-       COALESCE(m.roles, '{}') AS roles
+       ARRAY(
+         SELECT g.rolname::text
+         FROM pg_auth_members am
+         JOIN pg_roles g ON g.oid = am.roleid
+         WHERE am.member = r.oid
+           AND am.grantor = (SELECT oid FROM pg_roles WHERE rolname = session_user)
+           AND ($2::text[] IS NULL OR g.rolname::text = ANY ($2::text[]))
+         ORDER BY g.rolname
+       ) AS roles
 FROM pg_roles r
 LEFT JOIN pg_shdescription d ON d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass
-LEFT JOIN (
-  SELECT am.member, array_agg(g.rolname::text ORDER BY g.rolname) AS roles
-  FROM pg_auth_members am
-  JOIN pg_roles g ON g.oid = am.roleid
-  WHERE am.grantor = (SELECT oid FROM pg_roles WHERE rolname = session_user)
-    AND ($2::text[] IS NULL OR g.rolname = ANY ($2::text[]))
-  GROUP BY am.member
-) m ON m.member = r.oid
 WHERE CASE WHEN $1::text[] IS NULL
         THEN starts_with(d.description, '${MARKER_PREFIX}')
              OR (r.rolcanlogin AND NOT r.rolsuper AND r.rolname !~ '^pg_' AND r.rolname <> session_user)
-        ELSE r.rolname = ANY ($1::text[]) END
+        ELSE r.rolname::text = ANY ($1::text[]) END
 ORDER BY r.rolname`;
 
 /** Every membership of the roles named in $1 (any grantor), with whether Roster granted it. */
@@ -52,10 +55,10 @@ SELECT u.rolname::text AS member,
 FROM pg_auth_members am
 JOIN pg_roles g ON g.oid = am.roleid
 JOIN pg_roles u ON u.oid = am.member
-WHERE u.rolname = ANY ($1::text[])`;
+WHERE u.rolname::text = ANY ($1::text[])`;
 
 /** Which of the role names $1 exist. */
-export const EXISTING_ROLES_SQL = `SELECT rolname::text AS name FROM pg_roles WHERE rolname = ANY ($1::text[])`;
+export const EXISTING_ROLES_SQL = `SELECT rolname::text AS name FROM pg_roles WHERE rolname::text = ANY ($1::text[])`;
 
 /**
  * Ends every session of the roles named in $1 but the caller's own, waiting up to $2 ms for each
@@ -67,7 +70,7 @@ SELECT r.rolname::text AS name,
        count(*) FILTER (WHERE pg_terminate_backend(a.pid, $2::bigint))::int AS ended
 FROM pg_stat_activity a
 JOIN pg_roles r ON r.oid = a.usesysid
-WHERE r.rolname = ANY ($1::text[])
+WHERE r.rolname::text = ANY ($1::text[])
   AND a.pid <> pg_backend_pid()
 GROUP BY r.rolname`;
 
