@@ -2,6 +2,8 @@
  * The SCIM 2.0 connector (RFC 7643 / 7644): Roster accounts are SCIM Users found by userName,
  * owned when their externalId carries Roster's marker; roles are SCIM Groups by displayName.
  * What the provider supports (PATCH, filters, ETags, Groups) is discovered once, not assumed.
+ * Bulk paths: `observeMany` reads each managed group once per call; `applyBatch` (batch.ts)
+ * coalesces membership changes into one read and few PATCHes per group.
  *
  * Not expressible in SCIM core and therefore not written: `validUntil` (the engine's own expiry
  * still disables the account). `password` is sent on create when given (RFC 7643 §4.1.1).
@@ -94,14 +96,17 @@ export class ScimConnector implements Connector {
     options: ListOptions = {},
   ): Promise<Map<string, ObservedAccount>> {
     const { users, groups } = await this.open();
-    const found = await mapLimited([...new Set(usernames)], OBSERVE_CONCURRENCY, (username) =>
-      users.find(username, options.signal),
-    );
-    const present = found.filter((user): user is Resource => user !== undefined);
     const observed = new Map<string, ObservedAccount>();
-    if (present.length === 0) return observed;
-    const members = await groups.members(options.roles ?? [], options.signal);
-    for (const user of present) {
+    if (usernames.length === 0) return observed;
+    // The groups are read once, while the users are looked up.
+    const [found, members] = await Promise.all([
+      mapLimited([...new Set(usernames)], OBSERVE_CONCURRENCY, (username) =>
+        users.find(username, options.signal),
+      ),
+      groups.members(options.roles ?? [], options.signal),
+    ]);
+    for (const user of found) {
+      if (user === undefined) continue;
       const account = await this.observed(users, user, members, options.signal);
       observed.set(account.username, account);
     }
