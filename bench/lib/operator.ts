@@ -4,9 +4,27 @@
  * profile directory it runs under `--cpu-prof`, written when it stops.
  */
 import { freePort, waitFor } from "../../test/harness/ports.js";
-import { readdir, rename, stat } from "node:fs/promises";
+import { readFile, readdir, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
 import { spawnNode, type Child } from "./processes.js";
+
+const DEPLOYMENT = "manifests/base/deployment.yaml";
+
+/**
+ * NODE_OPTIONS of the operator container in the shipped Deployment (the V8 heap ceiling), so the
+ * benchmark's operator runs with the same memory settings as production.
+ */
+export async function productionNodeOptions(): Promise<string> {
+  const docs = parseAllDocuments(await readFile(DEPLOYMENT, "utf8")).map((d) => d.toJS() as unknown);
+  const deployment = docs.find((d) => (d as { kind?: string } | null)?.kind === "Deployment") as
+    | { spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } }
+    | undefined;
+  const env = deployment?.spec.template.spec.containers[0]?.env ?? [];
+  const value = env.find((e) => e.name === "NODE_OPTIONS")?.value;
+  if (value === undefined) throw new Error(`${DEPLOYMENT} sets no NODE_OPTIONS for the operator`);
+  return value;
+}
 
 export interface OperatorChild {
   child: Child;
@@ -42,7 +60,11 @@ export async function startOperatorChild(
       "--log-level",
       process.env.ROSTER_BENCH_LOG ?? "error",
     ],
-    { nodeArgs, ...(compiledRoot ? { compiledRoot } : {}) },
+    {
+      nodeArgs,
+      env: { NODE_OPTIONS: await productionNodeOptions() },
+      ...(compiledRoot ? { compiledRoot } : {}),
+    },
   );
   const base = `http://127.0.0.1:${port}`;
   await waitFor("operator ready", async () => (await fetch(`${base}/readyz`)).ok, 120_000, 200);
