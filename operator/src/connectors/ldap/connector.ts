@@ -17,7 +17,7 @@
  *   stops only the systems that honour it, not LDAP binds.
  * - Passwords: the Password Modify extended operation (RFC 3062); slapd hashes them.
  * - Roles: groups found by cn under `groupsBaseDN` (groupOfNames by default); membership is
- *   changed one member value at a time. Removing the last member of a groupOfNames /
+ *   changed one member value at a time (a batch: the values of many accounts in one modify). Removing the last member of a groupOfNames /
  *   groupOfUniqueNames swaps in `emptyGroupPlaceholder` (the empty DN by default) in the same
  *   atomic modify; that placeholder then stays in the group.
  * - `validUntil` is not enforced by stock OpenLDAP; the engine disables the account at that instant.

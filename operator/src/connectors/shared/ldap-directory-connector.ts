@@ -1,7 +1,8 @@
 /**
  * The orchestration both directory connectors share (OpenLDAP, Active Directory): finding an
  * account by username, ownership checks, idempotent create / converge, roles member by member,
- * delete and adopt. A vendor subclass supplies how entries look (the abstract members).
+ * delete and adopt, and the bulk paths (`observeMany`, `applyBatch`, see ldap-directory-batch.ts).
+ * A vendor subclass supplies how entries look (the abstract members).
  */
 import type { Change, Entry } from "ldapts";
 import type {

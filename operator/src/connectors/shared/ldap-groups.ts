@@ -1,7 +1,8 @@
 /**
- * Roles as directory groups, found by `cn` under the groups base DN. Membership changes touch one
- * value of the member attribute at a time (modify add / delete of that value), so members that
- * other tools or people manage are never rewritten. Shared by the OpenLDAP and AD connectors.
+ * Roles as directory groups, found by `cn` under the groups base DN. Membership changes add or
+ * delete given values of the member attribute (one at a time, or many at once for a batch), so
+ * members that other tools or people manage are never rewritten. Shared by the OpenLDAP and AD
+ * connectors.
  */
 import { Attribute, Change, type Entry } from "ldapts";
 import { isRosterError, TerminalError } from "../../errors.js";
