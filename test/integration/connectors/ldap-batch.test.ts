@@ -169,6 +169,27 @@ describe("LDAP observeMany", () => {
   });
 });
 
+describe("LDAP observeMany fallback", () => {
+  it("looks names up one by one when the server matched an entry by rules the keys do not model", async () => {
+    // slapd compares uid ignoring repeated spaces: the bulk search returns this entry for
+    // "<spaced> x", which the connector's keys cannot place
+    const spaced = uniqueUsername("obs-spaced");
+    await addUnowned(`${spaced}  x`);
+    const ours = uniqueUsername("obs-with-spaced");
+    await connector.apply({ op: "create", account: account(ours) });
+    const asked = [`${spaced} x`, ours, uniqueUsername("obs-absent")];
+    const many = await connector.observeMany(asked, { roles: [] });
+    expect(many.get(`${spaced} x`)?.username).toBe(`${spaced}  x`);
+    const one = new Map<string, ObservedAccount>();
+    for (const username of asked) {
+      const observed = await connector.observe(username, { roles: [] });
+      if (observed) one.set(username, observed);
+    }
+    expect(many).toEqual(one);
+    expect([...many.keys()]).toEqual([`${spaced} x`, ours]);
+  });
+});
+
 function rolesIn(result: Map<string, ObservedAccount>): string[] {
   return [...result.values()].flatMap((observed) => observed.roles);
 }

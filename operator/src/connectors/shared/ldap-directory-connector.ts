@@ -92,8 +92,9 @@ export abstract class DirectoryConnector implements Connector {
 
   /**
    * What `find` gives for each username (its entry, none, or its error), with one search per
-   * LOOKUP_CHUNK usernames. When the server returned an entry our keys cannot place, the
-   * usernames left without candidates are looked up one by one, so the answer never differs.
+   * LOOKUP_CHUNK usernames. When the server returned an entry our keys cannot place (it matched
+   * by rules the keys do not model), that chunk's usernames are looked up one by one instead, so
+   * the answer never differs from `find`.
    */
   protected async findMany(usernames: readonly string[]): Promise<Map<string, AccountLookup>> {
     const result = new Map<string, AccountLookup>();
@@ -112,11 +113,9 @@ export abstract class DirectoryConnector implements Connector {
         (entry) => this.entryKeys(entry),
       );
       for (const username of chunk) {
-        const found = candidates.get(username) ?? [];
-        const lookup =
-          found.length === 0 && unassigned
-            ? () => this.find(username)
-            : async () => this.pick(found, username);
+        const lookup = unassigned
+          ? () => this.find(username)
+          : async () => this.pick(candidates.get(username) ?? [], username);
         result.set(
           username,
           await lookup().then(
