@@ -2,7 +2,8 @@
  * The SCIM connector's bulk paths against the real peers (Better Auth, scimmy, and scimmy without
  * PATCH): observeMany reports what observe does, and applyBatch writes each group with one read
  * and one PATCH per 100 member changes (one PUT without PATCH), with per-change outcomes equal to
- * apply's. Requests are counted with a fetch that records every call the connector makes.
+ * apply's, also when a group write loses a race or fails (behind a fault proxy). Requests are
+ * counted with a fetch that records every call the connector makes.
  */
 import {
   parseScimConfig,
@@ -17,6 +18,7 @@ import type {
 } from "../../../operator/src/engine/connector.js";
 import { ConflictError, TerminalError } from "../../../operator/src/errors.js";
 import { startBetterAuthScim, startScimmyServer, type ScimPeer } from "../../harness/scim.js";
+import { startFaultProxy, type FaultProxy } from "../../harness/scim-fault-proxy.js";
 import { ensureGroup, findRaw } from "../../harness/scim-fixture.js";
 
 const MARKER = "roster.dev/batch";
@@ -276,5 +278,66 @@ describe("SCIM batch paths against a PUT-only provider (scimmy without PATCH)", 
     const odd = ids.filter((_, i) => i % 2 === 1);
     expect(sorted(await memberIdsOf(peer, groupId))).toEqual(sorted(odd));
     expect(sorted(await memberIdsOf(peer, otherId))).toEqual(sorted(odd));
+  }, 120_000);
+});
+
+describe("SCIM batch paths against Better Auth behind a fault proxy", () => {
+  let peer: ScimPeer;
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    peer = await startBetterAuthScim();
+    proxy = await startFaultProxy(peer.baseURL);
+  }, 120_000);
+  afterAll(async () => {
+    await proxy?.stop();
+    await peer?.stop();
+  });
+  beforeEach(() => proxy.reset());
+
+  const proxied = () => connect({ ...peer, baseURL: proxy.baseURL }, { externalId: "markerWithUserName" });
+
+  it("re-reads the group after a lost race (409) and writes only what is still missing", async () => {
+    const role = nextName("raced");
+    const groupId = await ensureGroup(peer, role);
+    const { scim, requests } = proxied();
+    proxy.inject({ method: "PATCH", pathIncludes: `/Groups/${groupId}`, times: 1, status: 409, body: "{}" });
+    const ids = idsOf(
+      await scim.applyBatch(
+        names("raced-user", 130).map((u) => ({ op: "create", account: account(u, [role]) })),
+        BATCH,
+      ),
+    );
+    expect(groupRequests(requests, groupId)).toEqual({ GET: 2, PATCH: 3 });
+    expect(sorted(await memberIdsOf(peer, groupId))).toEqual(sorted(ids));
+  }, 120_000);
+
+  it("fails the changes of a role whose group write failed, and only those", async () => {
+    const [good, bad] = [nextName("ok-role"), nextName("bad-role")];
+    const [goodId, badId] = [await ensureGroup(peer, good), await ensureGroup(peer, bad)];
+    const { scim } = proxied();
+    const usernames = names("split", 3);
+    idsOf(
+      await scim.applyBatch(
+        usernames.map((u) => ({ op: "create", account: account(u) })),
+        BATCH,
+      ),
+    );
+    const body = JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "400" });
+    proxy.inject({ method: "PATCH", pathIncludes: `/Groups/${badId}`, times: 1, status: 400, body });
+    const outcomes = await scim.applyBatch(
+      [
+        { op: "addRoles", username: usernames[0]!, roles: [good] },
+        { op: "addRoles", username: usernames[1]!, roles: [bad] },
+        { op: "addRoles", username: usernames[2]!, roles: [good, bad] },
+      ],
+      BATCH,
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, false]);
+    expect((outcomes[1] as { error: Error }).error).toBeInstanceOf(TerminalError);
+    expect((outcomes[2] as { error: Error }).error).toBe((outcomes[1] as { error: Error }).error);
+    const observed = await scim.observeMany(usernames, { roles: [good, bad] });
+    expect(usernames.map((u) => observed.get(u)?.roles)).toEqual([[good], [], [good]]);
+    expect(await memberIdsOf(peer, badId)).toEqual([]);
+    expect(await memberIdsOf(peer, goodId)).toHaveLength(2);
   }, 120_000);
 });
