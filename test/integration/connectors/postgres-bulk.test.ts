@@ -197,8 +197,9 @@ describe("PostgreSQL batch disable and enable", () => {
   it("disables 200 roles in one batch: NOLOGIN, live sessions cut, an unowned role refused on its own", async () => {
     const leavers = names("leaver", 200);
     await createAll(leavers.slice(3));
-    await createAll(leavers.slice(0, 3), { password: PASSWORD });
+    await createAll([...leavers.slice(0, 3), "bystander"], { password: PASSWORD });
     const sessions = await Promise.all(leavers.slice(0, 3).map(openSession));
+    const bystander = await openSession("bystander");
     const changes: AccountChange[] = leavers.map((username) => ({ op: "disable", username }));
     changes.splice(50, 0, { op: "disable", username: "taken" });
     changes.splice(100, 0, { op: "disable", username: "nobody" });
@@ -220,6 +221,9 @@ describe("PostgreSQL batch disable and enable", () => {
       [leavers],
     );
     expect(rows[0]?.n).toBe(0);
+    await expect(bystander.client.query("SELECT 1")).resolves.toBeDefined();
+    expect(bystander.errors).toEqual([]);
+    await bystander.client.end();
     expect((await applyEach(changes)).map(view)).toEqual(outcomes.map(view));
   });
 

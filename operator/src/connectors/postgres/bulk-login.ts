@@ -8,7 +8,7 @@ import type { Apply, BatchHandler } from "../shared/batch.js";
 import { changedProperties, type RoleRow } from "./attributes.js";
 import { readOwnedRoles, type OperationContext } from "./catalog.js";
 import { failed, runBulk, type Pending } from "./bulk.js";
-import { terminateSessionsOf } from "./leave.js";
+import { terminateSessionsOf } from "./terminate.js";
 import { subjectOf } from "./operations.js";
 import type { Queryable } from "./session.js";
 import { alterRoleSql, script } from "./sql.js";

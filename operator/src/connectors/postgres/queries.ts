@@ -61,18 +61,20 @@ WHERE u.rolname::text = ANY ($1::text[])`;
 export const EXISTING_ROLES_SQL = `SELECT rolname::text AS name FROM pg_roles WHERE rolname::text = ANY ($1::text[])`;
 
 /**
- * Ends every session of the roles named in $1 but the caller's own, waiting up to $2 ms for each
- * backend to exit. One row per role that had sessions: how many were found and how many ended.
+ * Signals (SIGTERM, no wait) every session of the roles named in $1 but the caller's own; one row
+ * per session, with its role and backend pid. pg_terminate_backend stays in the select list: only
+ * rows that passed the WHERE clause reach it (as a qual it could be pushed below the join and
+ * signal other roles' sessions).
  */
 export const TERMINATE_SESSIONS_SQL = `
-SELECT r.rolname::text AS name,
-       count(*)::int AS found,
-       count(*) FILTER (WHERE pg_terminate_backend(a.pid, $2::bigint))::int AS ended
+SELECT r.rolname::text AS name, a.pid, pg_terminate_backend(a.pid) AS signalled
 FROM pg_stat_activity a
 JOIN pg_roles r ON r.oid = a.usesysid
 WHERE r.rolname::text = ANY ($1::text[])
-  AND a.pid <> pg_backend_pid()
-GROUP BY r.rolname`;
+  AND a.pid <> pg_backend_pid()`;
+
+/** Which of the backend pids $1 are still running. */
+export const LIVE_BACKENDS_SQL = `SELECT pid FROM pg_stat_activity WHERE pid = ANY ($1::int[])`;
 
 /**
  * Where role $1 has dependencies (owned objects, privileges, policies), per database;
