@@ -32,7 +32,7 @@ type MembershipOp = MembershipChange["op"];
 const ACTION: Record<MembershipOp, string> = { addRoles: "grant roles to", removeRoles: "revoke roles from" };
 
 /** Members of `role` to grant to (holding it from no grantor) or revoke from (holding it from Roster). */
-function membersToWrite(
+export function membersToWrite(
   op: MembershipOp,
   delta: RoleDelta,
   held: ReadonlyMap<string, Membership[]>,
