@@ -332,3 +332,30 @@ describe("PostgreSQL batch memberships", () => {
     expect((await applyEach(changes)).map(view)).toEqual(outcomes.map(view));
   });
 });
+
+// Last: stops the server.
+describe("PostgreSQL batch during an outage", () => {
+  it("fails every change of the batch with a TransientError and never rejects", async () => {
+    await fixture.admin.end();
+    await fixture.server.pause();
+    const changes: AccountChange[] = [
+      { op: "create", account: account("while-down") },
+      { op: "disable", username: "member-000" },
+      { op: "enable", username: "member-001" },
+      { op: "addRoles", username: "member-002", roles: ["ops"] },
+      { op: "removeRoles", username: "member-003", roles: ["staff"] },
+      { op: "update", username: "member-004", set: { displayName: "x" } },
+    ];
+    const outcomes = await connector.applyBatch(changes, CONCURRENCY);
+    expect(outcomes).toHaveLength(changes.length);
+    for (const outcome of outcomes) {
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) {
+        expect(outcome.error.kind).toBe("Transient");
+        expect(outcome.error.reason).toMatch(/ConnectionFailed|ServerShuttingDown/);
+        expect(outcome.error.message).not.toContain(fixture.server.password);
+      }
+    }
+    await expect(connector.observeMany(["member-000"])).rejects.toMatchObject({ kind: "Transient" });
+  });
+});
