@@ -1,5 +1,6 @@
 // The generic controller runtime's public surface. It knows nothing about Roster's resources.
 export { realClock, sleep, type Clock, type TimerHandle } from "./clock.js";
+export { withDeadline, deadlinePassed } from "./deadline.js";
 export { FakeClock, flushPromises } from "./fake-clock.js";
 export { Backoff } from "./backoff.js";
 export {

@@ -9,6 +9,7 @@
  */
 import type { Logger } from "pino";
 import { ConflictError, TerminalError, TransientError, type RosterError } from "../../errors.js";
+import { deadlinePassed, withDeadline } from "../../runtime/deadline.js";
 import type { TokenSource } from "./auth.js";
 import type { ScimConfig } from "./config.js";
 import { backoffMs, isRetryableStatus, retryAfterMs } from "./retry.js";
@@ -93,16 +94,22 @@ export class ScimTransport {
     const what = `SCIM ${method} ${pathOnly(path)}`;
     let response: Response;
     let text: string;
-    const timeout = AbortSignal.timeout(this.config.timeouts.requestMs);
+    let deadline: AbortSignal | undefined;
     try {
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-      response = await this.fetchImpl(this.url(path, request.query), {
-        method,
-        headers: await this.headers(request, signal),
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-      });
-      text = await response.text();
+      ({ response, text } = await withDeadline(
+        this.config.timeouts.requestMs,
+        request.signal,
+        async (signal) => {
+          deadline = signal;
+          const answer = await this.fetchImpl(this.url(path, request.query), {
+            method,
+            headers: await this.headers(request, signal),
+            body: request.body === undefined ? undefined : JSON.stringify(request.body),
+            signal,
+          });
+          return { response: answer, text: await answer.text() };
+        },
+      ));
     } catch (err) {
       if (err instanceof TerminalError || err instanceof TransientError)
         return { error: err, retry: err instanceof TransientError };
@@ -113,7 +120,7 @@ export class ScimTransport {
           error: new TerminalError("TlsVerificationFailed", `${what} failed: ${this.scrub(errorText(err))}`),
           retry: false,
         };
-      const reason = timeout.aborted ? "Timeout" : "Unreachable";
+      const reason = deadlinePassed(deadline) ? "Timeout" : "Unreachable";
       const detail =
         reason === "Timeout"
           ? `timed out after ${this.config.timeouts.requestMs} ms`

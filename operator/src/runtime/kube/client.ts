@@ -2,6 +2,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { resourcePath, type KubeObject, type ObjectRef, type ResourceType } from "./resource.js";
+import { withDeadline } from "../deadline.js";
 
 /** An HTTP error answer from the API server, with its Status body's reason and message. */
 export class ApiError extends Error {
@@ -81,7 +82,7 @@ export class KubeClient {
     const headers: http.OutgoingHttpHeaders = { ...credentials, Accept: ContentType.Json };
     if (body !== undefined) headers["Content-Type"] = options.contentType ?? ContentType.Json;
     const agent = this.agentFor(url, httpsOptions);
-    const { status, text, retryAfter } = await withDeadline(options.signal, (signal) =>
+    const { status, text, retryAfter } = await withDeadline(REQUEST_TIMEOUT_MS, options.signal, (signal) =>
       send(url, { ...httpsOptions, agent, method, headers, signal }, body),
     );
     if (status < 200 || status > 299) throw apiErrorFrom(method, url.pathname, status, text, retryAfter);
@@ -185,31 +186,6 @@ interface RawResponse {
   status: number;
   text: string;
   retryAfter: string | undefined;
-}
-
-/**
- * Runs `run` with a signal that aborts after REQUEST_TIMEOUT_MS or when `parent` aborts. The timer
- * and the listener are released as soon as `run` settles (AbortSignal.timeout would keep a timer
- * alive for the full timeout after every request: thousands of them under load).
- */
-async function withDeadline<T>(
-  parent: AbortSignal | undefined,
-  run: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-    REQUEST_TIMEOUT_MS,
-  );
-  const onAbort = () => controller.abort(parent?.reason);
-  if (parent?.aborted) onAbort();
-  else parent?.addEventListener("abort", onAbort, { once: true });
-  try {
-    return await run(controller.signal);
-  } finally {
-    clearTimeout(timer);
-    parent?.removeEventListener("abort", onAbort);
-  }
 }
 
 function send(url: URL, options: https.RequestOptions, body: string | undefined): Promise<RawResponse> {
