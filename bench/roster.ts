@@ -16,6 +16,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
+import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { format } from "prettier";
@@ -32,6 +33,7 @@ import {
   noopResync,
   revokeAtOnce,
   revokeOneByOne,
+  untilProvisioned,
   type BenchEnv,
   type RevocationResult,
 } from "./lib/scenarios.js";
@@ -79,8 +81,10 @@ async function measureFloors(count: number): Promise<Partial<Record<TargetKind, 
   const floors: Partial<Record<TargetKind, FloorResult>> = {};
   for (const kind of kinds) {
     log(`floor ${kind}: ${count} accounts...`);
-    floors[kind] = await nativeFloor(kind, count, CONCURRENCY);
-    log(`  ${floors[kind].seconds.toFixed(2)} s`);
+    floors[kind] = await nativeFloor(kind, count, CONCURRENCY, atOnceCount(count));
+    log(
+      `  ${floors[kind].seconds.toFixed(2)} s; disabling ${atOnceCount(count)}: ${floors[kind].revocation.seconds.toFixed(2)} s`,
+    );
   }
   return floors;
 }
@@ -104,13 +108,24 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     if (profileDir) await mkdir(profileDir, { recursive: true });
     const heapDir = values.heap ? join(tmpdir(), "roster-bench-heap", `${count}`) : undefined;
     if (heapDir) await mkdir(heapDir, { recursive: true });
-    const operator = await startOperatorChild(kube.kubeconfigPath, {
-      ...(profileDir ? { profileDir } : {}),
-      ...(heapDir ? { heapDir } : {}),
-      ...(compiledRoot ? { compiledRoot } : {}),
-    });
+    const startOperator = () =>
+      startOperatorChild(kube.kubeconfigPath, {
+        ...(profileDir ? { profileDir } : {}),
+        ...(heapDir ? { heapDir } : {}),
+        ...(compiledRoot ? { compiledRoot } : {}),
+      });
+    let operator = await startOperator();
     stops.unshift(() => operator.stop());
-    const env: BenchEnv = { kube, operator, targets, namespace: NAMESPACE, log };
+    const env: BenchEnv = {
+      kube,
+      targets,
+      namespace: NAMESPACE,
+      log,
+      // The operator of the moment (it is restarted for the cold start).
+      get operator() {
+        return operator;
+      },
+    };
     const usage: PhaseUsage[] = [];
     const snapshot = async (phase: string) => {
       usage.push({
@@ -133,7 +148,7 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     log(`2. revocation: ${oneByOne} one at a time`);
     revocation.push(await revokeOneByOne(env, range(0, oneByOne)));
     log(`   p50/p99 ${revocation[0]!.latency.p50.toFixed(3)}/${revocation[0]!.latency.p99.toFixed(3)} s`);
-    const atOnce = count >= 10_000 ? 1000 : Math.max(10, count / 10);
+    const atOnce = atOnceCount(count);
     log(`   then ${atOnce} at once`);
     revocation.push(await revokeAtOnce(env, range(oneByOne, oneByOne + atOnce), 3600_000));
     log(`   p50/p99 ${revocation[1]!.latency.p50.toFixed(3)}/${revocation[1]!.latency.p99.toFixed(3)} s`);
@@ -142,8 +157,24 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     log("3. no-op full resync");
     const resync = await noopResync(env);
     await snapshot("after resync");
+    const active = count - oneByOne - atOnce;
+    log(`4. cold start: the operator restarted against empty targets (${active} active users)`);
+    await operator.stop();
+    const fresh = await Promise.all(kinds.map((k) => TARGET_STARTERS[k](count)));
+    stops.push(...fresh.map((t) => () => t.stop()));
+    await kube.apply(fresh.map((t) => t.manifests(NAMESPACE, CONCURRENCY)).join("---\n"));
+    const coldStartedAt = performance.now();
+    operator = await startOperator();
+    const cold = await untilProvisioned(env, fresh, active, coldStartedAt, 3 * 3600_000);
+    await new Promise((r) => setTimeout(r, 5000));
+    await snapshot("cold converged");
     const ratios: Partial<Record<TargetKind, number>> = {};
-    for (const kind of kinds) ratios[kind] = conv.perTargetSeconds[kind]! / floors[kind]!.seconds;
+    const coldRatios: Partial<Record<TargetKind, number>> = {};
+    for (const kind of kinds) {
+      ratios[kind] = conv.perTargetSeconds[kind]! / floors[kind]!.seconds;
+      // The floor scaled to the accounts the cold start creates (revoked people get none).
+      coldRatios[kind] = cold[kind]! / ((floors[kind]!.seconds * active) / count);
+    }
     const result = {
       date: new Date().toISOString(),
       users: count,
@@ -158,6 +189,7 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
       floors,
       convergence: conv,
       ratios,
+      coldStart: { accounts: active, perTargetSeconds: cold, ratios: coldRatios },
       revocation,
       resync,
       usage,
@@ -183,6 +215,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     log(`${signal}: stopping every process started`);
     void stopAll().then(() => process.exit(130));
   });
+}
+
+/** Users terminated at once in the revocation scenario: 1,000 at 10,000 users, a tenth below. */
+function atOnceCount(count: number): number {
+  return count >= 10_000 ? 1000 : Math.max(10, count / 10);
 }
 
 function range(from: number, to: number): string[] {

@@ -6,6 +6,7 @@ import { escapeDNValue } from "../../operator/src/connectors/shared/ldap-escape.
 import { formatRoleComment } from "../../operator/src/connectors/postgres/marker.js";
 import {
   commentOnRoleSql,
+  alterRoleSql,
   createRoleSql,
   grantRolesSql,
 } from "../../operator/src/connectors/postgres/sql.js";
@@ -117,6 +118,23 @@ export function floorSql(count: number): string[] {
     if (grant) statements.push(grant);
   }
   return statements;
+}
+
+/** LDIF locking the first `count` people's entries (ppolicy's permanent lock, as Roster's disable). */
+export function floorLockLdif(count: number, peopleDN: string): string {
+  const records: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const dn = `uid=${escapeDNValue(person(i).username)},${peopleDN}`;
+    records.push(
+      `dn: ${dn}\nchangetype: modify\nadd: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n`,
+    );
+  }
+  return records.join("\n");
+}
+
+/** SQL taking LOGIN away from the first `count` people's roles. */
+export function floorDisableSql(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => alterRoleSql(person(i).username, { login: false }) ?? "");
 }
 
 /** The SCIM User resource Roster's default mapping sends for a person. */

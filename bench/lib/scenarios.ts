@@ -33,6 +33,42 @@ export interface ConvergenceResult {
   requests: Partial<Record<TargetKind, Record<string, number>>>;
 }
 
+/**
+ * Polls every target until it holds `expected` provisioned people; per target, seconds since
+ * `start` (a performance.now() value) when it did. Rejects after `timeoutMs`.
+ */
+export async function untilProvisioned(
+  env: Pick<BenchEnv, "log">,
+  targets: readonly BenchTarget[],
+  expected: number,
+  start: number,
+  timeoutMs: number,
+): Promise<Partial<Record<TargetKind, number>>> {
+  const done: Partial<Record<TargetKind, number>> = {};
+  await Promise.all(
+    targets.map(async (target) => {
+      let last = -1;
+      let lastLog = performance.now();
+      while (performance.now() - start < timeoutMs) {
+        const provisioned = await target.provisioned().catch(() => last);
+        if (provisioned >= expected) {
+          done[target.kind] = seconds(start);
+          env.log(`  ${target.kind}: all ${expected} provisioned after ${done[target.kind]!.toFixed(1)} s`);
+          return;
+        }
+        if (performance.now() - lastLog > 15_000) {
+          env.log(`  ${target.kind}: ${provisioned}/${expected} after ${seconds(start).toFixed(0)} s`);
+          lastLog = performance.now();
+        }
+        last = provisioned;
+        await sleep(expected > 2000 ? 500 : 200);
+      }
+      throw new Error(`${target.kind}: not converged after ${timeoutMs} ms (${last}/${expected})`);
+    }),
+  );
+  return done;
+}
+
 /** Creates `count` Users as fast as the API server takes them, then waits until every target holds every account. */
 export async function convergence(
   env: BenchEnv,
@@ -40,33 +76,14 @@ export async function convergence(
   timeoutMs: number,
 ): Promise<ConvergenceResult> {
   const start = performance.now();
-  const done: Partial<Record<TargetKind, number>> = {};
-  const watchers = env.targets.map(async (target) => {
-    let last = -1;
-    let lastLog = performance.now();
-    while (performance.now() - start < timeoutMs) {
-      const provisioned = await target.provisioned().catch(() => last);
-      if (provisioned >= count) {
-        done[target.kind] = seconds(start);
-        env.log(`  ${target.kind}: all ${count} provisioned after ${done[target.kind]!.toFixed(1)} s`);
-        return;
-      }
-      if (performance.now() - lastLog > 15_000) {
-        env.log(`  ${target.kind}: ${provisioned}/${count} after ${seconds(start).toFixed(0)} s`);
-        lastLog = performance.now();
-      }
-      last = provisioned;
-      await sleep(count > 2000 ? 500 : 200);
-    }
-    throw new Error(`${target.kind}: not converged after ${timeoutMs} ms (${last}/${count})`);
-  });
+  const converged = untilProvisioned(env, env.targets, count, start, timeoutMs);
   const indexes = Array.from({ length: count }, (_, i) => i);
   await inParallel(indexes, API_WRITE_CONCURRENCY, async (i) => {
     await env.kube.request("POST", "/apis/roster.dev/v1alpha1/users", userObject(person(i)));
   });
   const apiWriteSeconds = seconds(start);
   env.log(`  ${count} Users written to the API server in ${apiWriteSeconds.toFixed(1)} s`);
-  await Promise.all(watchers);
+  const done = await converged;
   const requests = Object.fromEntries(
     env.targets.flatMap((t) => (t.requestCounts ? [[t.kind, t.requestCounts()]] : [])),
   ) as ConvergenceResult["requests"];
