@@ -24,7 +24,7 @@ import { buildForBench } from "./lib/build.js";
 import { startBenchKube } from "./lib/kube.js";
 import { nativeFloor, type FloorResult } from "./lib/native-floors.js";
 import { summariseHeap } from "./lib/heap-summary.js";
-import { startOperatorChild } from "./lib/operator.js";
+import { metricSum, startOperatorChild } from "./lib/operator.js";
 import { person, TEAM_LABEL, teamCount, teamRole } from "./lib/people.js";
 import { machineSize, processStats } from "./lib/processes.js";
 import { evaluateGoals, formatResult, type PhaseUsage, type SizeResult } from "./lib/report.js";
@@ -128,9 +128,16 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     };
     const usage: PhaseUsage[] = [];
     const snapshot = async (phase: string) => {
+      const metrics = await operator.metrics();
+      const mib = (name: string) => metricSum(metrics, name) / 2 ** 20;
       usage.push({
         phase,
         operator: await processStats(operator.child.pid),
+        operatorHeap: {
+          usedMiB: mib("nodejs_heap_size_used_bytes"),
+          totalMiB: mib("nodejs_heap_size_total_bytes"),
+          externalMiB: mib("nodejs_external_memory_bytes"),
+        },
         apiServer: await processStats(kube.child.pid),
       });
       if (heapDir) {

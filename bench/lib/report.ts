@@ -10,6 +10,8 @@ import type { TargetKind } from "./targets.js";
 export interface PhaseUsage {
   phase: string;
   operator: ProcessStats;
+  /** The operator's V8 heap as it reports it (prom-client's nodejs_* gauges), MiB. */
+  operatorHeap?: { usedMiB: number; totalMiB: number; externalMiB: number };
   apiServer: ProcessStats;
 }
 
@@ -170,12 +172,13 @@ export function formatResult(r: SizeResult): string {
     `   API server: ${r.resync.apiWrites} writes by resourceVersion; by resource ${JSON.stringify(r.resync.apiWritesByResource)}`,
   );
   lines.push("", "4./5. resources (RSS MiB now / peak, CPU seconds since start)");
-  lines.push("   phase            operator rss  peak   cpu     API server rss  peak   cpu");
+  lines.push("   phase            operator rss  peak   cpu  heap used/total     API server rss  peak   cpu");
   for (const u of r.usage) {
     const o = u.operator;
     const a = u.apiServer;
+    const heap = u.operatorHeap ? `${f(u.operatorHeap.usedMiB, 0)}/${f(u.operatorHeap.totalMiB, 0)}` : "-";
     lines.push(
-      `   ${u.phase.padEnd(16)} ${f(o.rssMiB, 0).padStart(8)} ${f(o.peakRssMiB, 0).padStart(5)} ${f(o.cpuSeconds, 1).padStart(6)}     ${f(a.rssMiB, 0).padStart(10)} ${f(a.peakRssMiB, 0).padStart(5)} ${f(a.cpuSeconds, 1).padStart(6)}`,
+      `   ${u.phase.padEnd(16)} ${f(o.rssMiB, 0).padStart(8)} ${f(o.peakRssMiB, 0).padStart(5)} ${f(o.cpuSeconds, 1).padStart(6)}  ${heap.padStart(15)}     ${f(a.rssMiB, 0).padStart(10)} ${f(a.peakRssMiB, 0).padStart(5)} ${f(a.cpuSeconds, 1).padStart(6)}`,
     );
   }
   lines.push("", "goals");

@@ -86,4 +86,34 @@ describe("EventRecorder against the local API server", () => {
     expect(events).toHaveLength(2);
     expect(events.map((e) => e.series?.count ?? 1).sort()).toEqual([1, 10]);
   });
+
+  it("remembers at most maxSeries series, forgetting the oldest, and forgets expired ones", async () => {
+    const clock = new FakeClock(Date.now());
+    const subject = await client.create(CONFIGMAPS, configMap("default", "bounded"));
+    const recorder = new EventRecorder({
+      client,
+      clock,
+      logger: quietLogger(),
+      reportingController: "runtime.test/controller",
+      reportingInstance: "test-0",
+      windowMs: 600_000,
+      maxSeries: 3,
+    });
+    const note = (i: number) => ({
+      type: "Normal" as const,
+      reason: "Step",
+      action: "Step",
+      note: `step ${i}`,
+    });
+    for (let i = 0; i < 5; i++) await recorder.record(subject, note(i));
+    expect(recorder.size).toBe(3);
+    // The newest series is still remembered: its repeat updates it instead of creating an Event.
+    await recorder.record(subject, note(4));
+    const events = await eventsAbout(subject.metadata?.uid);
+    expect(events).toHaveLength(5);
+    expect(events.find((e) => e.note === "step 4")?.series?.count).toBe(2);
+    await clock.advance(600_000);
+    await recorder.record(subject, note(9));
+    expect(recorder.size).toBe(1);
+  });
 });

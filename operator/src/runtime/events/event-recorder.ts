@@ -33,6 +33,11 @@ export interface EventRecorderOptions {
   windowMs?: number;
   /** Series count updates are sent at most this often per Event. Default 30 s. */
   flushIntervalMs?: number;
+  /**
+   * Series remembered at most (oldest forgotten first; a repeat of a forgotten one creates a new
+   * Event). Bounds memory when many objects get Events at once. Default 4096.
+   */
+  maxSeries?: number;
 }
 
 interface SeriesEntry {
@@ -71,6 +76,7 @@ export class EventRecorder {
   private readonly clock: Clock;
   private readonly windowMs: number;
   private readonly flushIntervalMs: number;
+  private readonly maxSeries: number;
   private readonly series = new Map<string, SeriesEntry>();
   private seq = 0;
 
@@ -78,6 +84,12 @@ export class EventRecorder {
     this.clock = options.clock ?? realClock;
     this.windowMs = options.windowMs ?? 600_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 30_000;
+    this.maxSeries = options.maxSeries ?? 4096;
+  }
+
+  /** Series remembered now (for tests and metrics). */
+  get size(): number {
+    return this.series.size;
   }
 
   async record(regarding: KubeObject, input: EventInput): Promise<void> {
@@ -171,12 +183,13 @@ export class EventRecorder {
   }
 
   /**
-   * Drops series past the window whose counts were all sent. The map is ordered by firstSeen, so
-   * the scan stops at the first series still inside the window: O(expired), not O(all series).
+   * Drops series past the window, and the oldest ones beyond maxSeries, whose counts were all
+   * sent. The map is ordered by firstSeen, so the scan stops at the first series that is inside
+   * the window while the map is within bounds: O(dropped), not O(all series).
    */
   private forgetExpired(now: number): void {
     for (const [id, entry] of this.series) {
-      if (now - entry.firstSeen < this.windowMs) return;
+      if (now - entry.firstSeen < this.windowMs && this.series.size <= this.maxSeries) return;
       if (entry.count === entry.sentCount) this.series.delete(id);
     }
   }
