@@ -204,6 +204,42 @@ describe.each([
     expect(groupRequests(requests, stayId)).toEqual({ GET: 1 });
   }, 120_000);
 
+  it("disables accounts the pass has just read with one PATCH each, no lookup", async () => {
+    const { scim, requests } = connect(peer, extra);
+    const usernames = names("cut", 5);
+    idsOf(
+      await scim.applyBatch(
+        usernames.map((u) => ({ op: "create", account: account(u) })),
+        BATCH,
+      ),
+    );
+    await scim.observeMany(usernames, { roles: [] });
+    requests.length = 0;
+    idsOf(
+      await scim.applyBatch(
+        usernames.map((u) => ({ op: "disable", username: u })),
+        BATCH,
+      ),
+    );
+    expect(requests.filter((r) => r.startsWith("GET "))).toEqual([]);
+    expect(requests.filter((r) => /^(PATCH|PUT) \/Users\//.test(r))).toHaveLength(5);
+    const after = await scim.observeMany(usernames, { roles: [] });
+    expect(usernames.map((u) => after.get(u)?.enabled)).toEqual(usernames.map(() => false));
+  }, 60_000);
+
+  it("looks an account up again when the id read moments ago is gone (deleted and re-created)", async () => {
+    const { scim } = connect(peer, extra);
+    const username = nextName("stale");
+    const [oldId] = idsOf(await scim.applyBatch([{ op: "create", account: account(username) }], BATCH));
+    await scim.observe(username, { roles: [] });
+    expect((await peer.request("DELETE", `/Users/${oldId}`)).status).toBe(204);
+    const [newId] = idsOf(await scim.applyBatch([{ op: "create", account: account(username) }], BATCH));
+    expect(newId).not.toBe(oldId);
+    const result = await scim.apply({ op: "disable", username });
+    expect(result.id).toBe(newId);
+    expect((await scim.observe(username, { roles: [] }))?.enabled).toBe(false);
+  }, 60_000);
+
   it("fails only the change of an unowned or missing account, as apply would", async () => {
     const role = nextName("guarded");
     const groupId = await ensureGroup(peer, role);

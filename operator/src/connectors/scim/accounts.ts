@@ -11,6 +11,13 @@ import { encodeExternalId, observedUser, userResource, type ScimAttributes } fro
 import type { Resource } from "./resources.js";
 import type { ScimUsers } from "./users.js";
 
+/**
+ * How long ownership established by a read is trusted for enabling or disabling an account: the
+ * pass that decides on a change reads the account (observe / observeMany) just before, so the
+ * change need not look it up again. A stale id answers 404 and is then looked up afresh.
+ */
+export const RECENT_READ_MS = 30_000;
+
 export class ScimAccounts {
   constructor(
     private readonly users: ScimUsers,
@@ -57,6 +64,16 @@ export class ScimAccounts {
     const user = await this.existing(username, op);
     requireOwned(user, op);
     return user;
+  }
+
+  /**
+   * The id of the user `op` may change, from a read of the last RECENT_READ_MS when there was
+   * one (`recent`), else looked up now; the same errors as `owned`.
+   */
+  async ownedId(username: string, op: string): Promise<{ id: string; recent: boolean }> {
+    const last = this.users.recentlyRead(username, RECENT_READ_MS);
+    if (last?.owner !== undefined) return { id: last.id, recent: true };
+    return { id: String((await this.owned(username, op)).id), recent: false };
   }
 
   /** The user `op` is about; TerminalError when there is none. */

@@ -19,7 +19,7 @@ import type {
   ListOptions,
   ObservedAccount,
 } from "../../engine/connector.js";
-import { TransientError } from "../../errors.js";
+import { TerminalError, TransientError } from "../../errors.js";
 import { asRosterError } from "../shared/batch.js";
 import { ScimAccounts, requireOwned } from "./accounts.js";
 import { tokenSource } from "./auth.js";
@@ -207,14 +207,39 @@ export class ScimConnector implements Connector {
     return { id: undefined };
   }
 
+  /**
+   * Enables or disables an owned user: the cut of a revocation, so it skips the lookup when the
+   * pass has just read the user (RECENT_READ_MS); an id that proves stale (404) is looked up again.
+   */
+  private async setActive(
+    { users, accounts }: Session,
+    change: Extract<AccountChange, { op: "enable" | "disable" }>,
+  ): Promise<ApplyResult> {
+    const active = { active: change.op === "enable" };
+    const { id, recent } = await accounts.ownedId(change.username, change.op);
+    try {
+      await users.modify(id, {}, active);
+      return { id };
+    } catch (err) {
+      const gone =
+        (err instanceof TerminalError && err.reason === "NotFound") ||
+        (err instanceof TransientError && err.reason === "AccountVanished");
+      if (!recent || !gone) throw err;
+      users.forget(change.username);
+      const fresh = String((await accounts.owned(change.username, change.op)).id);
+      await users.modify(fresh, {}, active);
+      return { id: fresh };
+    }
+  }
+
   private async changeOwned(
-    { users, groups, accounts }: Session,
+    session: Session,
     change: Exclude<AccountChange, { op: "create" | "adopt" | "delete" }>,
   ): Promise<ApplyResult> {
+    const { users, groups, accounts } = session;
+    if (change.op === "enable" || change.op === "disable") return this.setActive(session, change);
     const id = String((await accounts.owned(change.username, change.op)).id);
-    if (change.op === "enable" || change.op === "disable")
-      await users.modify(id, {}, { active: change.op === "enable" });
-    else if (change.op === "addRoles") for (const role of change.roles) await groups.addMember(role, id);
+    if (change.op === "addRoles") for (const role of change.roles) await groups.addMember(role, id);
     else if (change.op === "removeRoles")
       for (const role of change.roles) await groups.removeMember(role, id);
     else await this.update(users, id, change.set);

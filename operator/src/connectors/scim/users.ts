@@ -6,15 +6,24 @@
 import type { AttributeValue } from "../../engine/connector.js";
 import { TransientError } from "../../errors.js";
 import type { ScimCapabilities } from "./discovery.js";
-import { attributeOperations, replacedResource, singleValue } from "./mapping.js";
+import { attributeOperations, observedUser, replacedResource, singleValue } from "./mapping.js";
 import type { PatchOperation } from "./quirks.js";
 import type { Resource, ScimResources, Versioned } from "./resources.js";
 
 const WRITE_ATTEMPTS = 3;
 
+/** A user as last read: its id and Roster's marker on it (undefined when none). */
+export interface LastRead {
+  id: string;
+  owner: string | undefined;
+  at: number;
+}
+
 export class ScimUsers {
   /** SCIM id → userName, learnt from every user seen (to report `manager` as a username). */
   private readonly userNames = new Map<string, string>();
+  /** userName → what the latest read of that user showed, and when. */
+  private readonly lastRead = new Map<string, LastRead>();
 
   constructor(
     readonly resources: ScimResources,
@@ -100,8 +109,20 @@ export class ScimUsers {
     return typeof manager?.id === "string" ? manager.id : undefined;
   }
 
+  /** What a read of `userName` within the last `maxAgeMs` showed; undefined when there was none. */
+  recentlyRead(userName: string, maxAgeMs: number): LastRead | undefined {
+    const last = this.lastRead.get(userName);
+    return last && Date.now() - last.at <= maxAgeMs ? last : undefined;
+  }
+
+  /** Forgets the latest read of `userName` (it proved stale). */
+  forget(userName: string): void {
+    this.lastRead.delete(userName);
+  }
+
   private remember(user: Resource): void {
-    if (typeof user.id === "string" && typeof user.userName === "string")
-      this.userNames.set(user.id, user.userName);
+    if (typeof user.id !== "string" || typeof user.userName !== "string") return;
+    this.userNames.set(user.id, user.userName);
+    this.lastRead.set(user.userName, { id: user.id, owner: observedUser(user).owner, at: Date.now() });
   }
 }
