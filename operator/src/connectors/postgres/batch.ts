@@ -16,6 +16,7 @@ import { disableHandler, enableHandler } from "./bulk-login.js";
 import { membershipHandler } from "./bulk-roles.js";
 import type { OperationContext } from "./catalog.js";
 import { script } from "./sql.js";
+import { chunked, mapConcurrently } from "../../runtime/batching.js";
 
 export type { BatchOutcome };
 
@@ -50,19 +51,10 @@ async function createAll(
   changes: CreateChange[],
   options: BatchOptions,
 ): Promise<BatchOutcome[]> {
-  const chunks: CreateChange[][] = [];
-  for (let i = 0; i < changes.length; i += CREATE_CHUNK_SIZE)
-    chunks.push(changes.slice(i, i + CREATE_CHUNK_SIZE));
-  const parallel = Math.max(1, Math.min(options.concurrency, ctx.config.poolSize, chunks.length));
-  const results = new Array<BatchOutcome[]>(chunks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const index = next++;
-      results[index] = await createChunk(ctx, apply, chunks[index] ?? []);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  const parallel = Math.min(options.concurrency, ctx.config.poolSize);
+  const results = await mapConcurrently(chunked(changes, CREATE_CHUNK_SIZE), parallel, (chunk) =>
+    createChunk(ctx, apply, chunk),
+  );
   return results.flat();
 }
 

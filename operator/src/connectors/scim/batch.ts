@@ -16,7 +16,7 @@ import {
 } from "../shared/batch.js";
 import type { ScimAccounts } from "./accounts.js";
 import type { ScimGroups } from "./groups.js";
-import { mapLimited } from "./semaphore.js";
+import { mapConcurrently } from "../../runtime/batching.js";
 import type { ScimUsers } from "./users.js";
 
 export interface BatchSession {
@@ -51,7 +51,7 @@ async function settleAll<T>(
   task: (item: T) => Promise<void>,
 ): Promise<Map<string, RosterError>> {
   const errors = new Map<string, RosterError>();
-  await mapLimited(items, concurrency, async (item) => {
+  await mapConcurrently(items, concurrency, async (item) => {
     try {
       await task(item);
     } catch (err) {

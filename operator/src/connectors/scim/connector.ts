@@ -29,7 +29,7 @@ import { discover, type ScimCapabilities } from "./discovery.js";
 import { ScimGroups } from "./groups.js";
 import { encodeExternalId, observedUser } from "./mapping.js";
 import { ScimResources, type Resource } from "./resources.js";
-import { mapLimited } from "./semaphore.js";
+import { mapConcurrently } from "../../runtime/batching.js";
 import { tlsFetch, type TlsFetch } from "./tls.js";
 import { ScimTransport, type TransportOptions } from "./transport.js";
 import { ScimUsers } from "./users.js";
@@ -100,7 +100,7 @@ export class ScimConnector implements Connector {
     if (usernames.length === 0) return observed;
     // The groups are read once, while the users are looked up.
     const [found, members] = await Promise.all([
-      mapLimited([...new Set(usernames)], OBSERVE_CONCURRENCY, (username) =>
+      mapConcurrently([...new Set(usernames)], OBSERVE_CONCURRENCY, (username) =>
         users.find(username, options.signal),
       ),
       groups.members(options.roles ?? [], options.signal),

@@ -33,13 +33,3 @@ export class KeyedSerializer {
     }
   }
 }
-
-/** Maps `items` through `task`, at most `limit` at once; results in input order; rejects on the first failure. */
-export async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const semaphore = new Semaphore(Math.max(1, limit));
-  return Promise.all(items.map((item) => semaphore.run(() => task(item))));
-}

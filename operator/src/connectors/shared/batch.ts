@@ -12,6 +12,7 @@ import type {
   BatchOutcome,
 } from "../../engine/connector.js";
 import { TransientError, isRosterError, type RosterError } from "../../errors.js";
+import { mapConcurrently } from "../../runtime/batching.js";
 
 export type Apply = (change: AccountChange) => Promise<ApplyResult>;
 
@@ -42,21 +43,12 @@ export async function settle(apply: Apply, change: AccountChange): Promise<Batch
 }
 
 /** Applies each change through `apply`, at most `concurrency` at once; outcomes in input order. */
-export async function settleEach(
+export function settleEach(
   apply: Apply,
   changes: readonly AccountChange[],
   concurrency: number,
 ): Promise<BatchOutcome[]> {
-  const outcomes = new Array<BatchOutcome>(changes.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < changes.length) {
-      const index = next++;
-      outcomes[index] = await settle(apply, changes[index] as AccountChange);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, changes.length)) }, worker));
-  return outcomes;
+  return mapConcurrently(changes, concurrency, (change) => settle(apply, change));
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   type MembershipChange,
   type RoleDelta,
 } from "./batch.js";
-import { mapConcurrently } from "./ldap-batching.js";
+import { mapConcurrently } from "../../runtime/batching.js";
 import type { GroupDirectory } from "./ldap-groups.js";
 
 /** An account as the batch needs it: its value in member attributes and its id. */

@@ -19,7 +19,7 @@ import type {
 import { ConflictError, TerminalError } from "../../errors.js";
 import { asRosterError } from "./batch.js";
 import { assignEntries, LOOKUP_CHUNK, pickAccount, type AccountLookup } from "./ldap-account-lookup.js";
-import { chunked, mapConcurrently } from "./ldap-batching.js";
+import { chunked, mapConcurrently } from "../../runtime/batching.js";
 import { applyDirectoryBatch, type Resolution } from "./ldap-directory-batch.js";
 import { valuesOf } from "./ldap-entry.js";
 import { ignoringResults, LdapResult, ldapResultCode } from "./ldap-errors.js";

@@ -6,7 +6,7 @@
  */
 import { Attribute, Change, type Entry } from "ldapts";
 import { isRosterError, TerminalError } from "../../errors.js";
-import { chunked } from "./ldap-batching.js";
+import { chunked } from "../../runtime/batching.js";
 import { normalizeDN } from "./ldap-dn.js";
 import { ignoringResults, LdapResult, ldapResultCode } from "./ldap-errors.js";
 import { valuesOf } from "./ldap-entry.js";

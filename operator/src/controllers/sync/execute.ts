@@ -1,6 +1,7 @@
 import type { BatchOutcome, Connector } from "../../engine/connector.js";
 import type { PlannedOperation } from "../../engine/plan.js";
 import { isRosterError, withContext, type RosterError } from "../../errors.js";
+import { chunked, mapConcurrently } from "../../runtime/batching.js";
 
 /**
  * Runs planned operations against one target, in waves:
@@ -111,8 +112,7 @@ async function runWave(
   };
   const batched = connector.applyBatch !== undefined && options.throttle === undefined;
   if (batched) {
-    for (let i = 0; i < runs.length; i += BATCH_SIZE) {
-      const chunk = runs.slice(i, i + BATCH_SIZE);
+    for (const chunk of chunked(runs, BATCH_SIZE)) {
       if (aborted(chunk, options, report)) return;
       const started = performance.now();
       const outcomes = await connector.applyBatch!(
@@ -124,18 +124,13 @@ async function runWave(
     }
     return;
   }
-  let next = 0;
-  const worker = async () => {
-    while (next < runs.length) {
-      const run = runs[next++] as AccountRun;
-      if (aborted([run], options, report)) continue;
-      await options.throttle?.();
-      const started = performance.now();
-      const outcome = await applyOne(connector, current(run));
-      settleOne(run, outcome, performance.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, runs.length)) }, worker));
+  await mapConcurrently(runs, options.concurrency, async (run) => {
+    if (aborted([run], options, report)) return;
+    await options.throttle?.();
+    const started = performance.now();
+    const outcome = await applyOne(connector, current(run));
+    settleOne(run, outcome, performance.now() - started);
+  });
 }
 
 const missingOutcome: BatchOutcome = {

@@ -7,6 +7,7 @@ import type { TargetView } from "../../engine/model.js";
 import { ownerMarker } from "../../engine/ownership.js";
 import { planTarget, type PlannedOperation, type TargetPlan } from "../../engine/plan.js";
 import { isRosterError, withContext } from "../../errors.js";
+import { mapConcurrently } from "../../runtime/batching.js";
 import {
   done,
   requeueAfter,
@@ -411,16 +412,14 @@ async function observeEach(
   usernames: string[],
   options: { roles: string[] },
 ): Promise<Map<string, ObservedAccount>> {
+  const accounts = await mapConcurrently(usernames, OBSERVE_CONCURRENCY, (username) =>
+    connector.observe(username, options),
+  );
   const found = new Map<string, ObservedAccount>();
-  let next = 0;
-  const worker = async () => {
-    while (next < usernames.length) {
-      const username = usernames[next++] as string;
-      const account = await connector.observe(username, options);
-      if (account) found.set(username, account);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(OBSERVE_CONCURRENCY, usernames.length) }, worker));
+  usernames.forEach((username, i) => {
+    const account = accounts[i];
+    if (account) found.set(username, account);
+  });
   return found;
 }
 

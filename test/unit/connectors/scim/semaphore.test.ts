@@ -1,8 +1,4 @@
-import {
-  KeyedSerializer,
-  mapLimited,
-  Semaphore,
-} from "../../../../operator/src/connectors/scim/semaphore.js";
+import { KeyedSerializer, Semaphore } from "../../../../operator/src/connectors/scim/semaphore.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
@@ -59,30 +55,5 @@ describe("KeyedSerializer", () => {
     };
     await Promise.all([serializer.run("a", task("a")), serializer.run("b", task("b"))]);
     expect(log.slice(0, 2).sort()).toEqual(["start a", "start b"]);
-  });
-});
-
-describe("mapLimited", () => {
-  it("maps in input order with at most `limit` tasks at once", async () => {
-    let running = 0;
-    let peak = 0;
-    const results = await mapLimited([5, 1, 4, 2, 3, 6, 7], 3, async (n) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      for (let i = 0; i < n; i += 1) await tick();
-      running -= 1;
-      return n * 10;
-    });
-    expect(results).toEqual([50, 10, 40, 20, 30, 60, 70]);
-    expect(peak).toBe(3);
-  });
-
-  it("rejects with the first failure", async () => {
-    await expect(
-      mapLimited([1, 2], 2, async (n) => {
-        if (n === 2) throw new Error("boom");
-        return n;
-      }),
-    ).rejects.toThrow("boom");
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Small helpers for the directory connectors' bulk paths: splitting long value lists into
- * request-sized chunks and running asynchronous work with bounded concurrency.
+ * Splitting work into request-sized chunks and running asynchronous work with bounded
+ * concurrency: the one implementation every bulk path (executor, reads, connectors) uses.
  */
 
 /** `items` in consecutive slices of at most `size` (size >= 1); [] for no items. */
