@@ -77,6 +77,7 @@ export async function startOperator(
   const client = new KubeClient(options.kubeConfig ?? loadKubeConfig(config.kubeconfig));
   const registry = new Registry();
   const runtimeMetrics = new RuntimeMetrics(registry, realClock);
+  runtimeMetrics.collectProcessMetrics();
   const metrics = new RosterMetrics(registry);
   const state = new ProvisioningState();
 

@@ -22,13 +22,18 @@ export function isDestructive(operation: PlannedOperation): boolean {
   return operation.change.op === "disable" || operation.change.op === "delete";
 }
 
+/**
+ * Whether `operations` may run. `alreadyApplied` counts destructive operations the same sync has
+ * already applied (the cut run ahead of the read), so the limit holds for the sync as a whole.
+ */
 export function massChangeGuard(
   operations: readonly PlannedOperation[],
   managedAccounts: number,
   limits: GuardLimits,
   released: boolean,
+  alreadyApplied = 0,
 ): GuardDecision {
-  const destructive = operations.filter(isDestructive).length;
+  const destructive = operations.filter(isDestructive).length + alreadyApplied;
   const candidates: number[] = [];
   if (limits.maxChangesPerSync !== undefined) candidates.push(limits.maxChangesPerSync);
   if (limits.maxChangesPercent !== undefined) {

@@ -126,6 +126,10 @@ describe("Roster with OpenLDAP", () => {
         grants: ["identity/everyone", "identity/sales"],
       }),
     ]);
+    const metrics = await (await fetch(`http://127.0.0.1:${env.operator.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/^roster_operations_total\{[^}]*operation="create"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^process_resident_memory_bytes [1-9]/m);
+    expect(metrics).toMatch(/^nodejs_heap_size_used_bytes [1-9]/m);
     const described = await env.kube.kubectl(["describe", "user", "ann"]);
     expect(described.stdout).toMatch(
       /AccountCreated\s+.*Created account ann with roles sales-crm, staff in identity\/directory/,
@@ -205,7 +209,8 @@ describe("Roster with OpenLDAP", () => {
     );
     const revokedMs = Date.now() - started;
     expect(revokedMs).toBeLessThan(10_000);
-    expect(await groupsOf(slapd, "ann")).toEqual([]);
+    // Access is cut first; the group clean-up follows right after.
+    await waitFor("ann's groups to be emptied", async () => (await groupsOf(slapd, "ann")).length === 0);
     await waitFor("status Disabled", async () => {
       const user = await env.get<{ status: { accounts: Array<{ state: string }> } }>("user", "ann");
       return user.status.accounts[0]?.state === "Disabled";

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { DesiredAccount } from "../../engine/connector.js";
-import { ConflictError, TerminalError } from "../../errors.js";
+import { ConflictError, TerminalError, TransientError } from "../../errors.js";
 import type { ScimConfig } from "./config.js";
 import { encodeExternalId, observedUser, userResource, type ScimAttributes } from "./mapping.js";
 import type { Resource } from "./resources.js";
@@ -17,6 +17,12 @@ import type { ScimUsers } from "./users.js";
  * change need not look it up again. A stale id answers 404 and is then looked up afresh.
  */
 export const RECENT_READ_MS = 30_000;
+
+/**
+ * How long ownership established by a read is trusted for a membership change: the pass that
+ * plans it has just read the account. Kept short, since a stale id would make a removal a no-op.
+ */
+export const RECENT_MEMBER_READ_MS = 5_000;
 
 export class ScimAccounts {
   constructor(
@@ -48,7 +54,9 @@ export class ScimAccounts {
         attributes,
         password: account.password,
       });
-      return String((await this.users.resources.create(body)).id);
+      const created = await this.users.resources.create(body);
+      this.users.remember(created);
+      return String(created.id);
     } catch (err) {
       // userName is unique (RFC 7643 §4.1.1), so the POST itself is the existence check: on a
       // uniqueness conflict (an earlier create, a retried POST whose answer was lost, a concurrent
@@ -67,13 +75,31 @@ export class ScimAccounts {
   }
 
   /**
-   * The id of the user `op` may change, from a read of the last RECENT_READ_MS when there was
-   * one (`recent`), else looked up now; the same errors as `owned`.
+   * Runs `write` against the user `op` may change, by id: the id from a read of the last
+   * RECENT_READ_MS when there was one, else looked up now (the same errors as `owned`). A recent
+   * id that proves stale (the user is gone: 404) is looked up afresh and `write` runs again.
+   * Only for writes to the user's own resource, where a stale id cannot succeed silently.
    */
-  async ownedId(username: string, op: string): Promise<{ id: string; recent: boolean }> {
+  async withOwnedId<T>(username: string, op: string, write: (id: string) => Promise<T>): Promise<T> {
     const last = this.users.recentlyRead(username, RECENT_READ_MS);
-    if (last?.owner !== undefined) return { id: last.id, recent: true };
-    return { id: String((await this.owned(username, op)).id), recent: false };
+    if (last?.owner === undefined) return write(String((await this.owned(username, op)).id));
+    try {
+      return await write(last.id);
+    } catch (err) {
+      if (!isGone(err)) throw err;
+      this.users.forget(username);
+      return write(String((await this.owned(username, op)).id));
+    }
+  }
+
+  /**
+   * The id to add to or remove from groups for the user `op` is about: from a read of the last
+   * RECENT_MEMBER_READ_MS (the pass that planned the change), else looked up now (as `owned`).
+   */
+  async memberId(username: string, op: string): Promise<string> {
+    const last = this.users.recentlyRead(username, RECENT_MEMBER_READ_MS);
+    if (last?.owner !== undefined) return last.id;
+    return String((await this.owned(username, op)).id);
   }
 
   /** The user `op` is about; TerminalError when there is none. */
@@ -104,4 +130,12 @@ export function requireOwned(user: Resource, op: string): void {
       "AccountNotOwned",
       `cannot ${op} SCIM user "${username}": it is not owned by Roster`,
     );
+}
+
+/** Whether a write failed because the user it addressed no longer exists. */
+function isGone(err: unknown): boolean {
+  return (
+    (err instanceof TerminalError && err.reason === "NotFound") ||
+    (err instanceof TransientError && err.reason === "AccountVanished")
+  );
 }

@@ -76,7 +76,7 @@ async function membershipBatch(
     concurrency,
     (change) => change.username,
     async (change) => {
-      ids.set(change.username, String((await accounts.owned(change.username, change.op)).id));
+      ids.set(change.username, await accounts.memberId(change.username, change.op));
     },
   );
   const roleErrors = await writeMemberships(groups, changes, ids, concurrency);

@@ -19,7 +19,7 @@ import type {
   ListOptions,
   ObservedAccount,
 } from "../../engine/connector.js";
-import { TerminalError, TransientError } from "../../errors.js";
+import { TransientError } from "../../errors.js";
 import { asRosterError } from "../shared/batch.js";
 import { ScimAccounts, requireOwned } from "./accounts.js";
 import { tokenSource } from "./auth.js";
@@ -204,32 +204,8 @@ export class ScimConnector implements Connector {
     if (!user) return { id: undefined };
     requireOwned(user, "delete");
     await users.resources.delete(String(user.id));
+    users.forget(username);
     return { id: undefined };
-  }
-
-  /**
-   * Enables or disables an owned user: the cut of a revocation, so it skips the lookup when the
-   * pass has just read the user (RECENT_READ_MS); an id that proves stale (404) is looked up again.
-   */
-  private async setActive(
-    { users, accounts }: Session,
-    change: Extract<AccountChange, { op: "enable" | "disable" }>,
-  ): Promise<ApplyResult> {
-    const active = { active: change.op === "enable" };
-    const { id, recent } = await accounts.ownedId(change.username, change.op);
-    try {
-      await users.modify(id, {}, active);
-      return { id };
-    } catch (err) {
-      const gone =
-        (err instanceof TerminalError && err.reason === "NotFound") ||
-        (err instanceof TransientError && err.reason === "AccountVanished");
-      if (!recent || !gone) throw err;
-      users.forget(change.username);
-      const fresh = String((await accounts.owned(change.username, change.op)).id);
-      await users.modify(fresh, {}, active);
-      return { id: fresh };
-    }
   }
 
   private async changeOwned(
@@ -237,13 +213,18 @@ export class ScimConnector implements Connector {
     change: Exclude<AccountChange, { op: "create" | "adopt" | "delete" }>,
   ): Promise<ApplyResult> {
     const { users, groups, accounts } = session;
-    if (change.op === "enable" || change.op === "disable") return this.setActive(session, change);
-    const id = String((await accounts.owned(change.username, change.op)).id);
-    if (change.op === "addRoles") for (const role of change.roles) await groups.addMember(role, id);
-    else if (change.op === "removeRoles")
-      for (const role of change.roles) await groups.removeMember(role, id);
-    else await this.update(users, id, change.set);
-    return { id };
+    if (change.op === "addRoles" || change.op === "removeRoles") {
+      const id = await accounts.memberId(change.username, change.op);
+      for (const role of change.roles)
+        await (change.op === "addRoles" ? groups.addMember(role, id) : groups.removeMember(role, id));
+      return { id };
+    }
+    // The user's own resource (the cut of a revocation among them): a read of moments ago will do.
+    return accounts.withOwnedId(change.username, change.op, async (id) => {
+      if (change.op === "update") await this.update(users, id, change.set);
+      else await users.modify(id, {}, { active: change.op === "enable" });
+      return { id };
+    });
   }
 
   private async update(

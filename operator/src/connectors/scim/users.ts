@@ -120,7 +120,8 @@ export class ScimUsers {
     this.lastRead.delete(userName);
   }
 
-  private remember(user: Resource): void {
+  /** Records `user` as just read (or just written by this connector, as the provider answered it). */
+  remember(user: Resource): void {
     if (typeof user.id !== "string" || typeof user.userName !== "string") return;
     this.userNames.set(user.id, user.userName);
     this.lastRead.set(user.userName, { id: user.id, owner: observedUser(user).owner, at: Date.now() });

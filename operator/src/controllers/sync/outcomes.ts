@@ -41,7 +41,9 @@ export function recordOutcomes(args: {
       intent,
       observed,
       pending: (pending.get(username) ?? 0) + (args.readError ? 1 : 0),
-      conflict: conflicts.get(username),
+      // An operation refused because an account Roster does not own is in the way is a conflict
+      // too (a create made without reading first finds it that way).
+      conflict: conflicts.get(username) ?? (error?.kind === "Conflict" ? error.message : undefined),
       error: error ? { message: error.message, terminal: error.kind !== "Transient" } : undefined,
     };
     if (intent && outcome.pending === 0 && !outcome.conflict && !error) {

@@ -24,6 +24,11 @@ export interface TargetState {
   nextClock: number | undefined;
   /** Per User name, the userVersion() the last completed pass decided on. */
   processedUsers: Map<string, string>;
+  /**
+   * Accounts that must be read before the next plan: a create the sync made without reading
+   * first (see TargetSync.presumedAbsent) failed, so what stands in the way has to be looked at.
+   */
+  mustObserve: Set<string>;
   /** When each pending revocation became due (ms), for the revocation latency metric. */
   revocationDueAt: Map<string, number>;
   lastFullSync: number | undefined;
@@ -70,6 +75,7 @@ export class ProvisioningState {
         decideAll: true,
         nextClock: undefined,
         revocationDueAt: new Map(),
+        mustObserve: new Set(),
         lastFullSync: undefined,
         fullSyncGeneration: undefined,
         orphans: [],

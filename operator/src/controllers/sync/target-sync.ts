@@ -7,14 +7,11 @@ import type { TargetView } from "../../engine/model.js";
 import { ownerMarker } from "../../engine/ownership.js";
 import { planTarget, type PlannedOperation, type TargetPlan } from "../../engine/plan.js";
 import { isRosterError, withContext } from "../../errors.js";
-import { mapConcurrently } from "../../runtime/batching.js";
 import {
   done,
   requeueAfter,
   resultFromError,
-  sleep,
   toKubeTime,
-  TokenBucketLimiter,
   type Clock,
   type EventRecorder,
   type KubeClient,
@@ -28,7 +25,11 @@ import type { ConnectorPool } from "../connector-pool.js";
 import type { RosterMetrics } from "../metrics.js";
 import { RELEASE_HELD_CHANGES_ANNOTATION } from "../resources.js";
 import { grantView, targetView, userVersion, userView } from "../views.js";
-import { executePlan, type ExecutionReport } from "./execute.js";
+import { cutAhead } from "./cut-ahead.js";
+import { executePlan, type ExecuteOptions, type ExecutionReport } from "./execute.js";
+import { rateLimitFor } from "./rate-limit.js";
+import { presumedAbsent, readAll, readSome } from "./target-reads.js";
+import { usernameOf } from "./effects.js";
 import { recordOutcomes } from "./outcomes.js";
 import { ensurePasswordSecret } from "./passwords.js";
 import { changedUsernames, restrictTo } from "./scope.js";
@@ -58,9 +59,6 @@ export interface TargetSyncDeps {
   /** A User's status entries changed: rewrite its status. */
   onUserChanged: (userName: string) => void;
 }
-
-/** Reads that observe one account at a time (connectors without observeMany) run this many at once. */
-const OBSERVE_CONCURRENCY = 8;
 
 /**
  * Reconciles one Target (key "namespace/name"): observe → desired → plan → guard → execute →
@@ -111,11 +109,18 @@ export class TargetSync {
       return this.finish(obj, target, state, undefined, ctx);
     }
     this.noteRevocationsDue(state, desired, usernames, now);
+    const cut = full ? 0 : await this.cutFirst(obj, target, state, desired, usernames, connector, ctx, now);
+    const presumed = full ? new Set<string>() : presumedAbsent(state, target, desired, usernames);
     let observed: ObservedAccount[];
     try {
       observed = full
-        ? await this.readAll(connector, state, desired)
-        : await this.readSome(connector, state, usernames, desired);
+        ? await readAll(connector, state, desired)
+        : await readSome(
+            connector,
+            state,
+            usernames.filter((u) => !presumed.has(u)),
+            desired,
+          );
     } catch (err) {
       if (!full) this.markUnread(state, desired, usernames, err, now);
       for (const user of userObjs) state.dirtyUsers.add(user.metadata?.name ?? "");
@@ -130,7 +135,11 @@ export class TargetSync {
       for (const username of state.entries.keys())
         if (!desired.accounts.has(username)) state.entries.delete(username);
     }
-    const report = await this.run(obj, target, state, plan, connector, ctx);
+    const report = await this.run(obj, target, state, plan, connector, ctx, cut);
+    for (const { operation } of report.failed) {
+      const username = usernameOf(operation.change);
+      if (presumed.has(username)) state.mustObserve.add(username);
+    }
     const changedUsers = recordOutcomes({
       state,
       desired,
@@ -194,23 +203,20 @@ export class TargetSync {
     for (const user of notify) this.deps.onUserChanged(user);
   }
 
-  /** Waits for a token of the Target's rateLimit (spec.rateLimit), when it has one. */
-  private throttleFor(state: TargetState, obj: KubeObject): (() => Promise<void>) | undefined {
-    const limit = (obj.spec as { rateLimit?: { operationsPerSecond: number; burst?: number } }).rateLimit;
-    if (!limit) return undefined;
-    const spec = `${limit.operationsPerSecond}/${limit.burst ?? limit.operationsPerSecond}`;
-    if (state.rateLimiter?.spec !== spec) {
-      const limiter = new TokenBucketLimiter(
-        this.deps.clock,
-        limit.operationsPerSecond,
-        limit.burst ?? limit.operationsPerSecond,
-      );
-      state.rateLimiter = { spec, limiter };
-    }
-    const limiter = state.rateLimiter.limiter;
-    return async () => {
-      const delay = limiter.when("operations");
-      if (delay > 0) await sleep(this.deps.clock, delay);
+  /** How this Target's operations run: its concurrency and rate limit, each result audited. */
+  private executeOptions(
+    obj: KubeObject,
+    target: TargetView,
+    state: TargetState,
+    ctx: ReconcileContext,
+  ): ExecuteOptions & { onResult: NonNullable<ExecuteOptions["onResult"]> } {
+    const throttle = rateLimitFor(state, obj, this.deps.clock);
+    return {
+      concurrency: concurrencyOf(obj),
+      signal: ctx.signal,
+      ...(throttle ? { throttle } : {}),
+      onResult: (operation, error, ms, id) =>
+        this.audit.record(target, state, { operation, error, ms, id }, ctx.logger),
     };
   }
 
@@ -270,37 +276,37 @@ export class TargetSync {
     return now - state.lastFullSync >= syncIntervalMs(obj);
   }
 
-  private async readAll(
-    connector: Connector,
+  /** Runs the leavers' cut before the read (cut-ahead.ts), unless a held sync is being released. */
+  private async cutFirst(
+    obj: KubeObject,
+    target: TargetView,
     state: TargetState,
     desired: TargetDesiredState,
-  ): Promise<ObservedAccount[]> {
-    const listed = await connector.list({ roles: desired.managedRoles });
-    state.observed = new Map(listed.map((account) => [account.username, account]));
-    return listed;
-  }
-
-  /** Reads the accounts of `usernames`: in bulk when the connector can, else one by one. */
-  private async readSome(
-    connector: Connector,
-    state: TargetState,
     usernames: string[],
-    desired: TargetDesiredState,
-  ): Promise<ObservedAccount[]> {
-    const options = { roles: desired.managedRoles };
-    const found =
-      connector.observeMany && usernames.length > 1
-        ? await connector.observeMany(usernames, options)
-        : await observeEach(connector, usernames, options);
-    for (const username of usernames) {
-      const account = found.get(username);
-      if (account) state.observed.set(username, account);
-      else state.observed.delete(username);
-    }
-    return [...found.values()];
+    connector: Connector,
+    ctx: ReconcileContext,
+    now: number,
+  ): Promise<number> {
+    const releaseToken = obj.metadata?.annotations?.[RELEASE_HELD_CHANGES_ANNOTATION];
+    if (target.mode !== "Enforce") return 0;
+    if (releaseToken !== undefined && releaseToken !== state.usedReleaseToken) return 0;
+    const { onResult, ...execute } = this.executeOptions(obj, target, state, ctx);
+    return cutAhead({
+      target,
+      state,
+      desired,
+      usernames,
+      connector,
+      markerFor: this.markerFor,
+      now,
+      execute: { ...execute, onSuccess: onResult },
+    });
   }
 
-  /** Applies the plan as the Target's mode and the mass-change guard allow. */
+  /**
+   * Applies the plan as the Target's mode and the mass-change guard allow (`alreadyCut`:
+   * disables/deletes this pass already ran ahead of the read, counted against the guard).
+   */
   private async run(
     obj: KubeObject,
     target: TargetView,
@@ -308,26 +314,20 @@ export class TargetSync {
     plan: TargetPlan,
     connector: Connector,
     ctx: ReconcileContext,
+    alreadyCut = 0,
   ): Promise<ExecutionReport & { notRun: PlannedOperation[] }> {
     const empty = { succeeded: [], failed: [], skipped: [] };
     if (target.mode !== "Enforce") return { ...empty, notRun: plan.operations };
     const releaseToken = obj.metadata?.annotations?.[RELEASE_HELD_CHANGES_ANNOTATION];
     const released = releaseToken !== undefined && releaseToken !== state.usedReleaseToken;
-    const guard = massChangeGuard(plan.operations, state.observed.size, target, released);
+    const guard = massChangeGuard(plan.operations, state.observed.size, target, released, alreadyCut);
     if (released && guard.destructive > 0) state.usedReleaseToken = releaseToken;
     const held = guard.held ? plan.operations.filter(isDestructive) : [];
     state.held = held.length;
     const runnable = guard.held ? plan.operations.filter((o) => !isDestructive(o)) : plan.operations;
     if (guard.held) ctx.logger.warn({ destructive: guard.destructive, limit: guard.limit }, guard.message);
     await this.attachPasswords(obj, target, runnable);
-    const throttle = this.throttleFor(state, obj);
-    const report = await executePlan(connector, runnable, {
-      concurrency: concurrencyOf(obj),
-      signal: ctx.signal,
-      ...(throttle ? { throttle } : {}),
-      onResult: (operation, error, ms, id) =>
-        this.audit.record(target, state, { operation, error, ms, id }, ctx.logger),
-    });
+    const report = await executePlan(connector, runnable, this.executeOptions(obj, target, state, ctx));
     return { ...report, notRun: held };
   }
 
@@ -404,23 +404,6 @@ export class TargetSync {
     await this.deps.pool.release(key);
     return done;
   }
-}
-
-/** `observe` for each username, OBSERVE_CONCURRENCY at once; missing accounts are absent. */
-async function observeEach(
-  connector: Connector,
-  usernames: string[],
-  options: { roles: string[] },
-): Promise<Map<string, ObservedAccount>> {
-  const accounts = await mapConcurrently(usernames, OBSERVE_CONCURRENCY, (username) =>
-    connector.observe(username, options),
-  );
-  const found = new Map<string, ObservedAccount>();
-  usernames.forEach((username, i) => {
-    const account = accounts[i];
-    if (account) found.set(username, account);
-  });
-  return found;
 }
 
 function syncIntervalMs(obj: KubeObject): number {

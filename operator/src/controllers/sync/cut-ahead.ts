@@ -1,0 +1,54 @@
+/**
+ * The cut ahead of the read. An incremental pass first disables (or deletes, per the leave
+ * policy) the accounts of people who lost access, planned from the sync's picture of the target
+ * (what it last read or wrote), before it reads anything: a revocation never waits for the reads
+ * of a large pass. Safe because each cut is idempotent and the connector checks the account's
+ * ownership itself; whatever failed or was missed is settled by the ordinary plan, which reads the
+ * accounts right after. Runs only when the mass-change guard lets the cut through unreleased.
+ */
+import type { Connector } from "../../engine/connector.js";
+import type { TargetDesiredState } from "../../engine/desired.js";
+import { isDestructive, massChangeGuard } from "../../engine/guard.js";
+import type { TargetView } from "../../engine/model.js";
+import { planTarget } from "../../engine/plan.js";
+import { executePlan, type ExecuteOptions } from "./execute.js";
+import { restrictTo } from "./scope.js";
+import type { TargetState } from "./target-state.js";
+
+export interface CutAheadInput {
+  target: TargetView;
+  state: TargetState;
+  desired: TargetDesiredState;
+  /** The accounts whose intent changed in this pass. */
+  usernames: string[];
+  connector: Connector;
+  markerFor: (user: string) => string;
+  now: number;
+  /** Only successes are reported: a failed cut is planned again after the read. */
+  execute: Omit<ExecuteOptions, "onResult"> & { onSuccess: NonNullable<ExecuteOptions["onResult"]> };
+}
+
+/** Runs the cut for the leavers among `usernames`; returns how many disables/deletes succeeded. */
+export async function cutAhead(input: CutAheadInput): Promise<number> {
+  const { state, usernames } = input;
+  const known = usernames.flatMap((u) => state.observed.get(u) ?? []);
+  if (known.length === 0) return 0;
+  const plan = planTarget({
+    target: input.target,
+    desired: restrictTo(input.desired, usernames),
+    observed: known,
+    markerFor: input.markerFor,
+    now: input.now,
+  });
+  const cut = plan.operations.filter(isDestructive);
+  if (cut.length === 0) return 0;
+  if (massChangeGuard(cut, state.observed.size, input.target, false).held) return 0;
+  const { onSuccess, ...options } = input.execute;
+  const report = await executePlan(input.connector, cut, {
+    ...options,
+    onResult: (operation, error, ms, id) => {
+      if (!error) onSuccess(operation, error, ms, id);
+    },
+  });
+  return report.succeeded.length;
+}

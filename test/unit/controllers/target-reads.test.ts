@@ -1,0 +1,91 @@
+import { presumedAbsent, readSome } from "../../../operator/src/controllers/sync/target-reads.js";
+import { ProvisioningState } from "../../../operator/src/controllers/sync/target-state.js";
+import type { Connector, ObservedAccount } from "../../../operator/src/engine/connector.js";
+import type { AccountIntent, TargetDesiredState } from "../../../operator/src/engine/desired.js";
+import type { TargetView } from "../../../operator/src/engine/model.js";
+
+const target = (adopt: TargetView["adopt"] = []): TargetView => ({
+  namespace: "ns",
+  name: "t",
+  type: "ldap",
+  mode: "Enforce",
+  leavePolicy: { type: "Disable" },
+  orphanPolicy: "Report",
+  adopt,
+  generatePassword: false,
+});
+
+const intent = (username: string, wanted: boolean): AccountIntent => ({
+  user: username,
+  username,
+  wanted,
+  enabled: wanted,
+  reason: wanted ? "Active" : "NoGrant",
+  attributes: {},
+  roles: {},
+  validUntil: undefined,
+  leftAt: undefined,
+});
+
+const account = (username: string): ObservedAccount => ({
+  id: `id-${username}`,
+  username,
+  owner: "m",
+  enabled: true,
+  attributes: {},
+  roles: [],
+});
+
+function desired(...intents: AccountIntent[]): TargetDesiredState {
+  return {
+    accounts: new Map(intents.map((i) => [i.username, i])),
+    managedRoles: [],
+    nextTransition: undefined,
+  };
+}
+
+describe("presumedAbsent", () => {
+  const wanted = desired(
+    intent("new", true),
+    intent("known", true),
+    intent("leaver", false),
+    intent("retry", true),
+  );
+
+  it("presumes absent only wanted accounts never seen since a full sync, and not those to read again", () => {
+    const state = new ProvisioningState().forTarget("ns/t");
+    state.lastFullSync = 1;
+    state.observed.set("known", account("known"));
+    state.mustObserve.add("retry");
+    expect([...presumedAbsent(state, target(), wanted, ["new", "known", "leaver", "retry"])]).toEqual([
+      "new",
+    ]);
+  });
+
+  it("presumes nothing before the first full sync or when an adopt rule may claim an existing account", () => {
+    const state = new ProvisioningState().forTarget("ns/t");
+    expect(presumedAbsent(state, target(), wanted, ["new"]).size).toBe(0);
+    state.lastFullSync = 1;
+    expect(presumedAbsent(state, target([{ attribute: "mail" }]), wanted, ["new"]).size).toBe(0);
+  });
+});
+
+describe("readSome", () => {
+  it("reads in bulk when it can, updates the picture of the target, and clears mustObserve", async () => {
+    const state = new ProvisioningState().forTarget("ns/t");
+    state.observed.set("gone", account("gone"));
+    state.mustObserve.add("retry");
+    const asked: string[][] = [];
+    const connector = {
+      observeMany: async (usernames: readonly string[]) => {
+        asked.push([...usernames]);
+        return new Map([["retry", account("retry")]]);
+      },
+    } as unknown as Connector;
+    const read = await readSome(connector, state, ["retry", "gone"], desired());
+    expect(asked).toEqual([["retry", "gone"]]);
+    expect(read.map((a) => a.username)).toEqual(["retry"]);
+    expect([...state.observed.keys()]).toEqual(["retry"]);
+    expect(state.mustObserve.size).toBe(0);
+  });
+});
