@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { AccountIntent, TargetDesiredState } from "../../engine/desired.js";
 import type { TargetState } from "./target-state.js";
 
@@ -7,7 +8,16 @@ export function intentFingerprint(intent: AccountIntent): string {
   const attributes = Object.keys(intent.attributes)
     .sort()
     .map((k) => [k, intent.attributes[k]]);
-  return JSON.stringify([intent.wanted, intent.enabled, intent.reason, roles, attributes, intent.validUntil]);
+  const json = JSON.stringify([
+    intent.wanted,
+    intent.enabled,
+    intent.reason,
+    roles,
+    attributes,
+    intent.validUntil,
+  ]);
+  // A digest, not the JSON itself: one is kept per account per Target.
+  return createHash("sha1").update(json).digest("base64");
 }
 
 /**

@@ -60,6 +60,13 @@ export interface JsonPatchOp {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
+ * Connections to the API server at most; further requests wait for one. Without a bound, a burst
+ * (thousands of status writes and Events after a bulk sync) opens a connection per request, which
+ * costs both sides more than the requests themselves.
+ */
+const MAX_CONNECTIONS = 32;
+
+/**
  * A small generic REST client over client-node's KubeConfig (which supplies server, TLS and
  * credentials). It addresses resources by ResourceType so the runtime needs no per-type client,
  * sends the right Content-Type for each patch type, and throws ApiError on non-2xx answers.
@@ -103,6 +110,7 @@ export class KubeClient {
         url.protocol === "https:"
           ? new https.Agent({
               keepAlive: true,
+              maxSockets: MAX_CONNECTIONS,
               ca,
               cert,
               key,
@@ -111,7 +119,7 @@ export class KubeClient {
               rejectUnauthorized,
               servername,
             })
-          : new http.Agent({ keepAlive: true });
+          : new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
     }
     return this.keepAliveAgent;
   }
