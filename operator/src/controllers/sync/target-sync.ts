@@ -61,10 +61,12 @@ export interface TargetSyncDeps {
 }
 
 /**
- * Reconciles one Target (key "namespace/name"): observe → desired → plan → guard → execute →
+ * Reconciles one Target (key "namespace/name"): desired → observe → plan → guard → execute →
  * status. A full sync (first pass, period elapsed, spec changed, Observe/Plan mode) reads every
- * account in bulk; otherwise only accounts whose intent changed are observed one by one, which is
- * what makes a leaver's revocation fast. Nothing is ever pruned after a failed read.
+ * account in bulk. Otherwise a pass only looks at accounts whose intent changed: it cuts the
+ * leavers' access first (cut-ahead.ts), then reads the changed accounts in bulk (target-reads.ts;
+ * joiners never seen since the last full sync are not read, their create is the check), plans
+ * and executes in waves (execute.ts). Nothing is ever pruned after a failed read.
  */
 export class TargetSync {
   private readonly audit: OperationAudit;
