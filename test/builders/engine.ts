@@ -1,5 +1,6 @@
 /** Fixture builders for the engine's plain data: aUser().terminated().withLabel(...).build(). */
 import type { ObservedAccount } from "../../operator/src/engine/connector.js";
+import type { AccountIntent, TargetDesiredState } from "../../operator/src/engine/desired.js";
 import type { GrantView, TargetView, UserView } from "../../operator/src/engine/model.js";
 
 export class UserBuilder {
@@ -92,5 +93,34 @@ export function anAccount(username: string, overrides: Partial<ObservedAccount> 
     attributes: {},
     roles: [],
     ...overrides,
+  };
+}
+
+/** An account intent: wanted (and enabled) or not, for a User named like the account. */
+export function anIntent(
+  username: string,
+  wanted: boolean,
+  overrides: Partial<AccountIntent> = {},
+): AccountIntent {
+  return {
+    user: username,
+    username,
+    wanted,
+    enabled: wanted,
+    reason: wanted ? "Active" : "NoGrant",
+    attributes: {},
+    roles: {},
+    validUntil: undefined,
+    leftAt: undefined,
+    ...overrides,
+  };
+}
+
+/** A target's desired state holding `intents`. */
+export function aDesiredState(intents: AccountIntent[], managedRoles: string[] = []): TargetDesiredState {
+  return {
+    accounts: new Map(intents.map((i) => [i.username, i])),
+    managedRoles,
+    nextTransition: undefined,
   };
 }

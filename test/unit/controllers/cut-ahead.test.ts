@@ -1,56 +1,22 @@
 import { cutAhead } from "../../../operator/src/controllers/sync/cut-ahead.js";
 import { ProvisioningState } from "../../../operator/src/controllers/sync/target-state.js";
-import type { AccountChange, Connector, ObservedAccount } from "../../../operator/src/engine/connector.js";
-import type { AccountIntent, TargetDesiredState } from "../../../operator/src/engine/desired.js";
-import type { TargetView } from "../../../operator/src/engine/model.js";
+import type { AccountChange, Connector } from "../../../operator/src/engine/connector.js";
 import { TerminalError } from "../../../operator/src/errors.js";
+import { aDesiredState, anAccount, anIntent, aTarget } from "../../builders/engine.js";
 
-const target = (maxChangesPerSync?: number): TargetView => ({
-  namespace: "ns",
-  name: "t",
-  type: "ldap",
-  mode: "Enforce",
-  leavePolicy: { type: "Disable" },
-  orphanPolicy: "Report",
-  adopt: [],
-  generatePassword: false,
-  ...(maxChangesPerSync !== undefined ? { maxChangesPerSync } : {}),
-});
-
-const intent = (username: string, wanted: boolean): AccountIntent => ({
-  user: username,
-  username,
-  wanted,
-  enabled: wanted,
-  reason: wanted ? "Active" : "NoGrant",
-  attributes: {},
-  roles: wanted ? { staff: ["g"] } : {},
-  validUntil: undefined,
-  leftAt: undefined,
-});
-
-const account = (username: string): ObservedAccount => ({
-  id: `id-${username}`,
-  username,
-  owner: "roster:x",
-  enabled: true,
-  attributes: {},
-  roles: ["staff"],
-});
+const target = (maxChangesPerSync?: number) =>
+  aTarget(maxChangesPerSync !== undefined ? { maxChangesPerSync } : {});
+const intent = (username: string, wanted: boolean) =>
+  anIntent(username, wanted, { roles: wanted ? { staff: ["g"] } : {} });
+const account = (username: string) => anAccount(username, { owner: "roster:x", roles: ["staff"] });
 
 function setup(failing: string[] = []) {
   const state = new ProvisioningState().forTarget("ns/t");
   for (const u of ["ann", "bob", "cid"]) state.observed.set(u, account(u));
-  const desired: TargetDesiredState = {
-    accounts: new Map(
-      [intent("ann", false), intent("bob", true), intent("cid", false), intent("dan", false)].map((i) => [
-        i.username,
-        i,
-      ]),
-    ),
-    managedRoles: ["staff"],
-    nextTransition: undefined,
-  };
+  const desired = aDesiredState(
+    [intent("ann", false), intent("bob", true), intent("cid", false), intent("dan", false)],
+    ["staff"],
+  );
   const applied: string[] = [];
   const connector = {
     apply: async (change: AccountChange) => {

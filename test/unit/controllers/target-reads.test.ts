@@ -1,48 +1,11 @@
 import { presumedAbsent, readSome } from "../../../operator/src/controllers/sync/target-reads.js";
 import { ProvisioningState } from "../../../operator/src/controllers/sync/target-state.js";
-import type { Connector, ObservedAccount } from "../../../operator/src/engine/connector.js";
-import type { AccountIntent, TargetDesiredState } from "../../../operator/src/engine/desired.js";
-import type { TargetView } from "../../../operator/src/engine/model.js";
+import type { Connector } from "../../../operator/src/engine/connector.js";
+import { aDesiredState, anAccount, anIntent, aTarget } from "../../builders/engine.js";
 
-const target = (adopt: TargetView["adopt"] = []): TargetView => ({
-  namespace: "ns",
-  name: "t",
-  type: "ldap",
-  mode: "Enforce",
-  leavePolicy: { type: "Disable" },
-  orphanPolicy: "Report",
-  adopt,
-  generatePassword: false,
-});
-
-const intent = (username: string, wanted: boolean): AccountIntent => ({
-  user: username,
-  username,
-  wanted,
-  enabled: wanted,
-  reason: wanted ? "Active" : "NoGrant",
-  attributes: {},
-  roles: {},
-  validUntil: undefined,
-  leftAt: undefined,
-});
-
-const account = (username: string): ObservedAccount => ({
-  id: `id-${username}`,
-  username,
-  owner: "m",
-  enabled: true,
-  attributes: {},
-  roles: [],
-});
-
-function desired(...intents: AccountIntent[]): TargetDesiredState {
-  return {
-    accounts: new Map(intents.map((i) => [i.username, i])),
-    managedRoles: [],
-    nextTransition: undefined,
-  };
-}
+const account = (username: string) => anAccount(username);
+const intent = anIntent;
+const desired = (...intents: ReturnType<typeof anIntent>[]) => aDesiredState(intents);
 
 describe("presumedAbsent", () => {
   const wanted = desired(
@@ -57,16 +20,16 @@ describe("presumedAbsent", () => {
     state.lastFullSync = 1;
     state.observed.set("known", account("known"));
     state.mustObserve.add("retry");
-    expect([...presumedAbsent(state, target(), wanted, ["new", "known", "leaver", "retry"])]).toEqual([
+    expect([...presumedAbsent(state, aTarget(), wanted, ["new", "known", "leaver", "retry"])]).toEqual([
       "new",
     ]);
   });
 
   it("presumes nothing before the first full sync or when an adopt rule may claim an existing account", () => {
     const state = new ProvisioningState().forTarget("ns/t");
-    expect(presumedAbsent(state, target(), wanted, ["new"]).size).toBe(0);
+    expect(presumedAbsent(state, aTarget(), wanted, ["new"]).size).toBe(0);
     state.lastFullSync = 1;
-    expect(presumedAbsent(state, target([{ attribute: "mail" }]), wanted, ["new"]).size).toBe(0);
+    expect(presumedAbsent(state, aTarget({ adopt: [{ attribute: "mail" }] }), wanted, ["new"]).size).toBe(0);
   });
 });
 
