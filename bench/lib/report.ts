@@ -152,6 +152,10 @@ export function formatResult(r: SizeResult): string {
     lines.push(
       `   ${rev.mode} (${rev.users}): ${pct(rev.latency)}   [poll ${f(rev.pollSeconds * 1000, 1)} ms; Roster's own histogram mean ${f(rev.rosterReportedMeanSeconds, 3)} s]`,
     );
+    if (rev.apiWriteSeconds !== undefined)
+      lines.push(
+        `      the API server accepted the last of the ${rev.users} writes after ${f(rev.apiWriteSeconds, 3)} s`,
+      );
     for (const [kind, p] of Object.entries(rev.perTarget)) {
       const floor = r.floors[kind as TargetKind]?.revocation;
       const native =

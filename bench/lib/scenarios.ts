@@ -102,6 +102,8 @@ export interface RevocationResult {
   pollSeconds: number;
   /** Roster's own histogram (roster_revocation_latency_seconds) for the same revocations: mean, seconds. */
   rosterReportedMeanSeconds: number | undefined;
+  /** At once only: from the first write sent to the last one accepted by the API server, seconds. */
+  apiWriteSeconds?: number;
 }
 
 function terminate(env: BenchEnv, username: string): Promise<unknown> {
@@ -172,6 +174,7 @@ export async function revokeAtOnce(
 ): Promise<RevocationResult> {
   const sentAt = new Map<string, number>();
   const confirmedAt = new Map<TargetKind, Map<string, number>>(env.targets.map((t) => [t.kind, new Map()]));
+  let apiWriteSeconds: number | undefined;
   let polls = 0;
   let pollTime = 0;
   const mean = await rosterRevocationMean(env, async () => {
@@ -196,6 +199,7 @@ export async function revokeAtOnce(
       sentAt.set(username, performance.now());
       await terminate(env, username);
     });
+    apiWriteSeconds = seconds(start);
     writing = false;
     await Promise.all(pollers);
   });
@@ -210,6 +214,7 @@ export async function revokeAtOnce(
     ),
     pollSeconds: pollTime / Math.max(1, polls) / 1000,
     rosterReportedMeanSeconds: mean,
+    ...(apiWriteSeconds !== undefined ? { apiWriteSeconds } : {}),
   };
 }
 
