@@ -12,6 +12,12 @@ import type { Resource, ScimResources, Versioned } from "./resources.js";
 
 const WRITE_ATTEMPTS = 3;
 
+/**
+ * Reads are remembered this long (longer than any caller trusts them, see accounts.ts), so the
+ * memory follows the read rate, not the number of users.
+ */
+const READ_MEMORY_MS = 60_000;
+
 /** A user as last read: its id and Roster's marker on it (undefined when none). */
 export interface LastRead {
   id: string;
@@ -22,7 +28,7 @@ export interface LastRead {
 export class ScimUsers {
   /** SCIM id → userName, learnt from every user seen (to report `manager` as a username). */
   private readonly userNames = new Map<string, string>();
-  /** userName → what the latest read of that user showed, and when. */
+  /** userName → what the latest read of that user showed, and when; oldest first, none older than READ_MEMORY_MS. */
   private readonly lastRead = new Map<string, LastRead>();
 
   constructor(
@@ -124,6 +130,12 @@ export class ScimUsers {
   remember(user: Resource): void {
     if (typeof user.id !== "string" || typeof user.userName !== "string") return;
     this.userNames.set(user.id, user.userName);
-    this.lastRead.set(user.userName, { id: user.id, owner: observedUser(user).owner, at: Date.now() });
+    const now = Date.now();
+    this.lastRead.delete(user.userName); // re-inserted last: the map stays ordered by time
+    this.lastRead.set(user.userName, { id: user.id, owner: observedUser(user).owner, at: now });
+    for (const [name, read] of this.lastRead) {
+      if (now - read.at <= READ_MEMORY_MS) break;
+      this.lastRead.delete(name);
+    }
   }
 }
