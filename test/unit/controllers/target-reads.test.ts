@@ -1,4 +1,4 @@
-import { presumedAbsent, readSome } from "../../../operator/src/controllers/sync/target-reads.js";
+import { presumedAbsent, readAll, readSome } from "../../../operator/src/controllers/sync/target-reads.js";
 import { ProvisioningState } from "../../../operator/src/controllers/sync/target-state.js";
 import type { Connector } from "../../../operator/src/engine/connector.js";
 import { aDesiredState, anAccount, anIntent, aTarget } from "../../builders/engine.js";
@@ -49,6 +49,18 @@ describe("readSome", () => {
     expect(asked).toEqual([["retry", "gone"]]);
     expect(read.map((a) => a.username)).toEqual(["retry"]);
     expect([...state.observed.keys()]).toEqual(["retry"]);
+    expect(state.mustObserve.size).toBe(0);
+  });
+});
+
+describe("readAll", () => {
+  it("replaces the picture of the target with the full list and owes no further reads", async () => {
+    const state = new ProvisioningState().forTarget("ns/t");
+    state.observed.set("gone", account("gone"));
+    state.mustObserve.add("retry");
+    const connector = { list: async () => [account("retry"), account("new")] } as unknown as Connector;
+    await readAll(connector, state, desired());
+    expect([...state.observed.keys()]).toEqual(["retry", "new"]);
     expect(state.mustObserve.size).toBe(0);
   });
 });

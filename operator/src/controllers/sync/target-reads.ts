@@ -19,6 +19,7 @@ export async function readAll(
 ): Promise<ObservedAccount[]> {
   const listed = await connector.list({ roles: desired.managedRoles });
   state.observed = new Map(listed.map((account) => [account.username, account]));
+  state.mustObserve.clear(); // everything was just read
   return listed;
 }
 
