@@ -289,9 +289,7 @@ export class TargetSync {
     ctx: ReconcileContext,
     now: number,
   ): Promise<number> {
-    const releaseToken = obj.metadata?.annotations?.[RELEASE_HELD_CHANGES_ANNOTATION];
-    if (target.mode !== "Enforce") return 0;
-    if (releaseToken !== undefined && releaseToken !== state.usedReleaseToken) return 0;
+    if (target.mode !== "Enforce" || unusedReleaseToken(obj, state) !== undefined) return 0;
     const { onResult, ...execute } = this.executeOptions(obj, target, state, ctx);
     return cutAhead({
       target,
@@ -320,8 +318,8 @@ export class TargetSync {
   ): Promise<ExecutionReport & { notRun: PlannedOperation[] }> {
     const empty = { succeeded: [], failed: [], skipped: [] };
     if (target.mode !== "Enforce") return { ...empty, notRun: plan.operations };
-    const releaseToken = obj.metadata?.annotations?.[RELEASE_HELD_CHANGES_ANNOTATION];
-    const released = releaseToken !== undefined && releaseToken !== state.usedReleaseToken;
+    const releaseToken = unusedReleaseToken(obj, state);
+    const released = releaseToken !== undefined;
     const guard = massChangeGuard(plan.operations, state.observed.size, target, released, alreadyCut);
     if (released && guard.destructive > 0) state.usedReleaseToken = releaseToken;
     const held = guard.held ? plan.operations.filter(isDestructive) : [];
@@ -406,6 +404,12 @@ export class TargetSync {
     await this.deps.pool.release(key);
     return done;
   }
+}
+
+/** The Target's release-held-changes annotation value, when it has not released a hold yet. */
+function unusedReleaseToken(obj: KubeObject, state: TargetState): string | undefined {
+  const token = obj.metadata?.annotations?.[RELEASE_HELD_CHANGES_ANNOTATION];
+  return token !== undefined && token !== state.usedReleaseToken ? token : undefined;
 }
 
 function syncIntervalMs(obj: KubeObject): number {
