@@ -4,7 +4,7 @@
  * apply does with one member write per group, and every change's outcome is apply's.
  */
 import { jest } from "@jest/globals";
-import { createLdapConnector, type LdapConnector } from "../../../operator/src/connectors/ldap/connector.js";
+import type { LdapConnector } from "../../../operator/src/connectors/ldap/connector.js";
 import type { LdapConnectorInput } from "../../../operator/src/connectors/ldap/config.js";
 import { LdapTransport } from "../../../operator/src/connectors/shared/ldap-transport.js";
 import type {
@@ -14,6 +14,7 @@ import type {
   ObservedAccount,
 } from "../../../operator/src/engine/connector.js";
 import { ConflictError, TerminalError, type RosterError } from "../../../operator/src/errors.js";
+import { ldapConnectorFor } from "../../harness/ldap-connector.js";
 import { canBind, groupsOf, startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
 import { uniqueUsername } from "./contract-suite.js";
 
@@ -30,14 +31,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 function connect(overrides: Partial<LdapConnectorInput> = {}): LdapConnector {
-  return createLdapConnector({
-    url: server.url,
-    bindDN: server.adminDN,
-    bindPassword: server.adminPassword,
-    usersBaseDN: server.peopleDN,
-    groupsBaseDN: server.groupsDN,
-    ...overrides,
-  });
+  return ldapConnectorFor(server, overrides);
 }
 
 let connector: LdapConnector;

@@ -4,10 +4,10 @@
  * alone, schema errors classified, uidNumbers never reused, paging.
  */
 import { Client, type Entry } from "ldapts";
-import { createLdapConnector } from "../../../operator/src/connectors/ldap/connector.js";
 import type { LdapConnectorInput } from "../../../operator/src/connectors/ldap/config.js";
 import type { Connector, DesiredAccount } from "../../../operator/src/engine/connector.js";
 import { TerminalError } from "../../../operator/src/errors.js";
+import { ldapConnectorFor } from "../../harness/ldap-connector.js";
 import { canBind, startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
 import { uniqueUsername } from "./contract-suite.js";
 
@@ -21,14 +21,7 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 function connect(overrides: Partial<LdapConnectorInput> = {}): Connector {
-  return createLdapConnector({
-    url: server.url,
-    bindDN: server.adminDN,
-    bindPassword: server.adminPassword,
-    usersBaseDN: server.peopleDN,
-    groupsBaseDN: server.groupsDN,
-    ...overrides,
-  });
+  return ldapConnectorFor(server, overrides);
 }
 
 let connector: Connector;

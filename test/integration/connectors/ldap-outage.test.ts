@@ -7,6 +7,7 @@ import { createLdapConnector } from "../../../operator/src/connectors/ldap/conne
 import type { Connector } from "../../../operator/src/engine/connector.js";
 import { TransientError } from "../../../operator/src/errors.js";
 import { startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
+import { ldapConnectorFor } from "../../harness/ldap-connector.js";
 
 let server: SlapdServer;
 let connector: Connector;
@@ -14,15 +15,7 @@ const MARKER = "roster.dev/outage";
 
 beforeAll(async () => {
   server = await startSlapd();
-  connector = createLdapConnector({
-    url: server.url,
-    bindDN: server.adminDN,
-    bindPassword: server.adminPassword,
-    usersBaseDN: server.peopleDN,
-    groupsBaseDN: server.groupsDN,
-    timeoutMs: 5_000,
-    connectTimeoutMs: 2_000,
-  });
+  connector = ldapConnectorFor(server, { timeoutMs: 5_000, connectTimeoutMs: 2_000 });
 });
 afterAll(async () => {
   await connector?.close();

@@ -3,7 +3,7 @@
  * Inspection reads the directory as its administrator, not through the connector.
  */
 import { Client, type Entry } from "ldapts";
-import { createLdapConnector } from "../../../operator/src/connectors/ldap/connector.js";
+import { ldapConnectorFor } from "../../harness/ldap-connector.js";
 import { startSlapd, withSlapdAdmin, type SlapdServer } from "../../harness/slapd.js";
 import { describeConnectorContract, type InspectedAccount } from "./contract-suite.js";
 
@@ -57,14 +57,7 @@ async function inspect(username: string): Promise<InspectedAccount | undefined> 
 
 describeConnectorContract("OpenLDAP", () => ({
   roles: ROLES,
-  connect: async () =>
-    createLdapConnector({
-      url: server.url,
-      bindDN: server.adminDN,
-      bindPassword: server.adminPassword,
-      usersBaseDN: server.peopleDN,
-      groupsBaseDN: server.groupsDN,
-    }),
+  connect: async () => ldapConnectorFor(server),
   attributesFor: (username) => ({ cn: `Person ${username}`, sn: "Person", mail: `${username}@example.test` }),
   changedAttributesFor: (username) => ({ mail: `${username}@moved.example.test`, title: "Engineer" }),
   createUnowned: async (username) => {
