@@ -104,15 +104,7 @@ export function scimContractBackend(peer: ScimPeer, options: ScimBackendOptions)
       title: "Manager",
       department: "Sales",
     }),
-    async createUnowned(username) {
-      const body = {
-        schemas: [USER],
-        userName: username,
-        emails: [{ value: `${username}@unowned.example.com` }],
-      };
-      const answer = await peer.request("POST", "/Users", body);
-      if (answer.status !== 201) throw new Error(`${peer.name} POST /Users answered ${answer.status}`);
-    },
+    createUnowned: (username) => createUnownedUser(peer, username),
     async inspect(username): Promise<InspectedAccount | undefined> {
       const user = await findRaw(peer, "/Users", "userName", username);
       if (!user) return undefined;
@@ -130,4 +122,15 @@ export function scimContractBackend(peer: ScimPeer, options: ScimBackendOptions)
       return { enabled: user.active !== false, roles, owner, attributes: attributesOf(user) };
     },
   };
+}
+
+/** A SCIM user created behind Roster's back: no externalId, so no ownership marker. */
+export async function createUnownedUser(peer: ScimPeer, username: string): Promise<void> {
+  const body = {
+    schemas: [USER],
+    userName: username,
+    emails: [{ value: `${username}@unowned.example.com` }],
+  };
+  const answer = await peer.request("POST", "/Users", body);
+  if (answer.status !== 201) throw new Error(`${peer.name} POST /Users answered ${answer.status}`);
 }

@@ -19,10 +19,9 @@ import type {
 import { ConflictError, TerminalError } from "../../../operator/src/errors.js";
 import { startBetterAuthScim, startScimmyServer, type ScimPeer } from "../../harness/scim.js";
 import { startFaultProxy, type FaultProxy } from "../../harness/scim-fault-proxy.js";
-import { ensureGroup, findRaw } from "../../harness/scim-fixture.js";
+import { createUnownedUser, ensureGroup, findRaw } from "../../harness/scim-fixture.js";
 
 const MARKER = "roster.dev/batch";
-const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const BATCH = { concurrency: 8 };
 let counter = 0;
 const nextName = (base: string) => `${base}-${++counter}`;
@@ -69,16 +68,6 @@ async function memberIdsOf(peer: ScimPeer, groupId: string): Promise<string[]> {
   return members.map((m) => m.value);
 }
 
-async function createUnowned(peer: ScimPeer, username: string): Promise<void> {
-  const body = {
-    schemas: [USER],
-    userName: username,
-    emails: [{ value: `${username}@unowned.example.com` }],
-  };
-  const answer = await peer.request("POST", "/Users", body);
-  if (answer.status !== 201) throw new Error(`${peer.name} POST /Users answered ${answer.status}`);
-}
-
 function idsOf(outcomes: BatchOutcome[]): string[] {
   return outcomes.map((outcome) => {
     if (!outcome.ok) throw outcome.error;
@@ -108,7 +97,7 @@ describe.each([
       account: { ...account(report, [roleB]), attributes: { email: `${report}@example.com`, manager: boss } },
     });
     await scim.apply({ op: "create", account: { ...account(plain), enabled: false } });
-    await createUnowned(peer, foreign);
+    await createUnownedUser(peer, foreign);
     const asked = [boss, report, plain, foreign, nextName("missing"), nextName("missing")];
     const options = { roles: [roleA, roleB, nextName("om-absent")] };
 
@@ -247,8 +236,8 @@ describe.each([
     const groupId = await ensureGroup(peer, role);
     const { scim } = connect(peer, extra);
     const [foreign, squatted, missing] = [nextName("foreign"), nextName("squatted"), nextName("nobody")];
-    await createUnowned(peer, foreign);
-    await createUnowned(peer, squatted);
+    await createUnownedUser(peer, foreign);
+    await createUnownedUser(peer, squatted);
     const good = names("fine", 3);
     await scim.applyBatch(
       good.slice(0, 2).map((u) => ({ op: "create", account: account(u) })),
