@@ -43,72 +43,63 @@ export function applyScimBatch(
   });
 }
 
-/** Settles `task` for every item, at most `concurrency` at once: the failures, by key. */
-async function settleAll<T>(
-  items: readonly T[],
+/**
+ * Resolves each change's account id (`idOf`: a lookup, or the create itself; at most
+ * `concurrency` at once), then writes the memberships of the accounts that resolved, one delta
+ * per group. One outcome per change: its account's error, else its groups', else success.
+ */
+async function resolveThenJoin(
+  groups: ScimGroups,
+  changes: MembershipChange[],
   concurrency: number,
-  keyOf: (item: T) => string,
-  task: (item: T) => Promise<void>,
-): Promise<Map<string, RosterError>> {
-  const errors = new Map<string, RosterError>();
-  await mapConcurrently(items, concurrency, async (item) => {
+  idOf: (index: number) => Promise<string>,
+): Promise<BatchOutcome[]> {
+  const ids = new Map<string, string>();
+  const accountErrors = new Map<string, RosterError>();
+  await mapConcurrently(changes, concurrency, async (change, index) => {
     try {
-      await task(item);
+      ids.set(change.username, await idOf(index));
     } catch (err) {
-      errors.set(keyOf(item), asRosterError(err));
+      accountErrors.set(change.username, asRosterError(err));
     }
   });
-  return errors;
+  const roleErrors = await writeMemberships(groups, changes, ids, concurrency);
+  return membershipOutcomes(changes, accountErrors, roleErrors, (username) => ids.get(username));
 }
 
 /**
  * Checks each account once (it must exist and be Roster's, as `apply` requires), then writes
  * the memberships of the accounts that passed, one delta per group.
  */
-async function membershipBatch(
+function membershipBatch(
   { accounts, groups }: BatchSession,
   changes: MembershipChange[],
   concurrency: number,
 ): Promise<BatchOutcome[]> {
-  const ids = new Map<string, string>();
-  const accountErrors = await settleAll(
-    changes,
-    concurrency,
-    (change) => change.username,
-    async (change) => {
-      ids.set(change.username, await accounts.memberId(change.username, change.op));
-    },
-  );
-  const roleErrors = await writeMemberships(groups, changes, ids, concurrency);
-  return membershipOutcomes(changes, accountErrors, roleErrors, (username) => ids.get(username));
+  return resolveThenJoin(groups, changes, concurrency, (i) => {
+    const change = changes[i] as MembershipChange;
+    return accounts.memberId(change.username, change.op);
+  });
 }
 
 /** Posts the users concurrently, then adds the created ones to their groups, one delta per group. */
-async function createBatch(
+function createBatch(
   { accounts, groups }: BatchSession,
   changes: CreateChange[],
   concurrency: number,
 ): Promise<BatchOutcome[]> {
-  const ids = new Map<string, string>();
-  const accountErrors = await settleAll(
-    changes,
-    concurrency,
-    (change) => change.account.username,
-    async ({ account }) => {
-      ids.set(account.username, await accounts.create(account));
-    },
-  );
   const joins = changes.map(({ account }): MembershipChange => ({
     op: "addRoles",
     username: account.username,
     roles: account.roles,
   }));
-  const roleErrors = await writeMemberships(groups, joins, ids, concurrency);
-  return membershipOutcomes(joins, accountErrors, roleErrors, (username) => ids.get(username));
+  return resolveThenJoin(groups, joins, concurrency, (i) =>
+    accounts.create((changes[i] as CreateChange).account),
+  );
 }
 
 /** Writes the membership changes of the accounts in `ids`, one delta per role: errors by role. */
-function writeMemberships(
+async function writeMemberships(
   groups: ScimGroups,
   changes: readonly MembershipChange[],
   ids: ReadonlyMap<string, string>,
@@ -116,10 +107,13 @@ function writeMemberships(
 ): Promise<Map<string, RosterError>> {
   const idsOf = (usernames: string[]) => usernames.map((username) => ids.get(username) as string);
   const deltas = roleDeltas(changes.filter((change) => ids.has(change.username)));
-  return settleAll(
-    deltas,
-    concurrency,
-    (delta) => delta.role,
-    (delta) => groups.changeMembers(delta.role, { add: idsOf(delta.add), remove: idsOf(delta.remove) }),
-  );
+  const errors = new Map<string, RosterError>();
+  await mapConcurrently(deltas, concurrency, async (delta) => {
+    try {
+      await groups.changeMembers(delta.role, { add: idsOf(delta.add), remove: idsOf(delta.remove) });
+    } catch (err) {
+      errors.set(delta.role, asRosterError(err));
+    }
+  });
+  return errors;
 }
