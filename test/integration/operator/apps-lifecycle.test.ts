@@ -140,6 +140,7 @@ spec:
     await sessionEnded;
     await session.end().catch(() => undefined);
     await waitFor("SCIM user deactivated", async () => (await scimUser("sam"))?.active === false);
-    expect((await pgRole("sam"))?.member_of).toEqual([]);
+    // Access is cut first; the role clean-up follows right after.
+    await waitFor("sam's roles revoked", async () => (await pgRole("sam"))?.member_of.length === 0);
   });
 });
