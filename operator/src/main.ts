@@ -6,7 +6,6 @@
  */
 import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { z } from "zod";
@@ -39,6 +38,7 @@ import {
   objectKey,
   realClock,
   startProbeServer,
+  type ClusterAccess,
   type KubeObject,
   type Reconciler,
 } from "./runtime/index.js";
@@ -71,7 +71,7 @@ const LANES = ["revocation", "sync"] as const;
 
 export async function startOperator(
   config: OperatorConfig,
-  options: { kubeConfig?: KubeConfig; logger?: Logger } = {},
+  options: { kubeConfig?: ClusterAccess; logger?: Logger } = {},
 ): Promise<RunningOperator> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, base: { component: "roster" } });
   const client = new KubeClient(options.kubeConfig ?? loadKubeConfig(config.kubeconfig));

@@ -6,6 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
 import { OperatorConfig, startOperator, type RunningOperator } from "../../operator/src/main.js";
+import { loadKubeConfig } from "../../operator/src/runtime/kube/kubeconfig.js";
 import { startLocalKube, type LocalKube } from "./localkube.js";
 import { waitFor } from "./ports.js";
 
@@ -38,7 +39,7 @@ export async function startRoster(): Promise<RosterEnv> {
     leaderElection: { enabled: false },
   });
   const logger = pino({ level: process.env.ROSTER_TEST_LOG ?? "silent" });
-  const operator = await startOperator(config, { kubeConfig: kube.kubeConfig, logger });
+  const operator = await startOperator(config, { kubeConfig: loadKubeConfig(kube.kubeconfigPath), logger });
   const apply = async (yaml: string) => {
     const result = await kube.kubectl(["apply", "-f", "-"], { input: yaml });
     if (result.code !== 0) throw new Error(`kubectl apply failed: ${result.stderr}`);

@@ -48,7 +48,7 @@ export {
   type ResourceType,
 } from "./kube/resource.js";
 export { toMicroTime, parseKubeTime } from "./kube/micro-time.js";
-export { loadKubeConfig } from "./kube/kubeconfig.js";
+export { loadKubeConfig, KubeConfigFile, type ClusterAccess } from "./kube/kubeconfig.js";
 export { Store, byField, byLabel, type IndexFunc, type StoreChange } from "./informer/store.js";
 export {
   Informer,

@@ -1,4 +1,3 @@
-import { Watch } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { Backoff } from "../backoff.js";
 import { realClock, sleep, type Clock, type TimerHandle } from "../clock.js";
@@ -214,11 +213,13 @@ export class Informer<T extends KubeObject> {
         const idle = !delivered && this.clock.now() - startedAt < 1000;
         finish(err ? errorEnd(err) : { kind: "closed", idle });
       };
+      if (this.stopSignal.signal.aborted) return finish({ kind: "closed" });
       this.stopSignal.signal.addEventListener("abort", onStop, { once: true });
-      new Watch(client.kubeConfig)
-        .watch(resourcePath(type, { namespace }), query, onEvent, onDone)
-        .then((controller) => (ended || this.stopped ? controller.abort() : (this.activeWatch = controller)))
-        .catch((err: unknown) => finish(errorEnd(err)));
+      const controller = new AbortController();
+      this.activeWatch = controller;
+      client
+        .watch(resourcePath(type, { namespace }), query, onEvent, controller.signal)
+        .then(() => onDone(undefined), onDone);
     });
   }
 

@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import * as https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterAccess } from "./kubeconfig.js";
 import { resourcePath, type KubeObject, type ObjectRef, type ResourceType } from "./resource.js";
 import { withDeadline } from "../deadline.js";
 
@@ -67,28 +67,21 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_CONNECTIONS = 32;
 
 /**
- * A small generic REST client over client-node's KubeConfig (which supplies server, TLS and
- * credentials). It addresses resources by ResourceType so the runtime needs no per-type client,
- * sends the right Content-Type for each patch type, and throws ApiError on non-2xx answers.
+ * A small generic REST client over a ClusterAccess (a kubeconfig: server, TLS and credentials).
+ * It addresses resources by ResourceType so the runtime needs no per-type client, sends the right
+ * Content-Type for each patch type, throws ApiError on non-2xx answers, and streams watches.
  */
 export class KubeClient {
-  private keepAliveAgent: http.Agent | undefined;
+  /** Requests share up to MAX_CONNECTIONS keep-alive connections; watches (long-lived) get their own. */
+  private readonly agents: { requests?: http.Agent; watches?: http.Agent } = {};
 
-  constructor(readonly kubeConfig: KubeConfig) {}
+  constructor(readonly kubeConfig: ClusterAccess) {}
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const server = this.kubeConfig.getCurrentCluster()?.server;
-    if (!server) throw new Error("kubeconfig has no current cluster");
-    const url = new URL(server.replace(/\/$/, "") + path);
-    for (const [k, v] of Object.entries(options.query ?? {}))
-      if (v !== undefined) url.searchParams.set(k, String(v));
-    const httpsOptions: https.RequestOptions = {};
-    await this.kubeConfig.applyToHTTPSOptions(httpsOptions);
+    const { url, httpsOptions, headers } = await this.prepare(path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const credentials = (httpsOptions.headers ?? {}) as http.OutgoingHttpHeaders;
-    const headers: http.OutgoingHttpHeaders = { ...credentials, Accept: ContentType.Json };
     if (body !== undefined) headers["Content-Type"] = options.contentType ?? ContentType.Json;
-    const agent = this.agentFor(url, httpsOptions);
+    const agent = this.agentFor("requests", url, httpsOptions);
     const { status, text, retryAfter } = await withDeadline(REQUEST_TIMEOUT_MS, options.signal, (signal) =>
       send(url, { ...httpsOptions, agent, method, headers, signal }, body),
     );
@@ -97,20 +90,58 @@ export class KubeClient {
   }
 
   /**
-   * Credentials (headers) are applied per request because exec/OIDC tokens rotate, but connections
-   * are reused through one keep-alive agent built from the kubeconfig's TLS material (client-node
-   * would otherwise make a fresh agent, hence a fresh TLS handshake, per request). With a proxy
-   * configured, client-node's own per-request agent is used.
+   * Streams a watch (GET with `watch=true`): calls `onEvent` for each event line, in order, and
+   * resolves when the server ends the stream or `signal` aborts it. Rejects with ApiError when the
+   * server refuses the watch (410 Gone included), or when a line is not a watch event.
    */
-  private agentFor(url: URL, options: https.RequestOptions): http.Agent | undefined {
+  async watch(
+    path: string,
+    query: RequestOptions["query"],
+    onEvent: (type: string, object: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { url, httpsOptions, headers } = await this.prepare(path, { ...query, watch: true });
+    const agent = this.agentFor("watches", url, httpsOptions);
+    await streamLines(url, { ...httpsOptions, agent, method: "GET", headers, signal }, (line) => {
+      const event = JSON.parse(line) as { type?: unknown; object?: unknown };
+      if (typeof event.type !== "string")
+        throw new Error(`watch ${url.pathname}: not a watch event: ${line.slice(0, 200)}`);
+      onEvent(event.type, event.object);
+    });
+  }
+
+  /** The URL and the per-request TLS options and headers (credentials are applied per request: tokens rotate). */
+  private async prepare(path: string, query: RequestOptions["query"]) {
+    const server = this.kubeConfig.getCurrentCluster()?.server;
+    if (!server) throw new Error("kubeconfig has no current cluster");
+    const url = new URL(server.replace(/\/$/, "") + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const httpsOptions: https.RequestOptions = {};
+    await this.kubeConfig.applyToHTTPSOptions(httpsOptions);
+    const credentials = (httpsOptions.headers ?? {}) as http.OutgoingHttpHeaders;
+    const headers: http.OutgoingHttpHeaders = { ...credentials, Accept: ContentType.Json };
+    return { url, httpsOptions, headers };
+  }
+
+  /**
+   * Connections are reused through keep-alive agents built once from the kubeconfig's TLS material
+   * (a fresh agent per request would mean a fresh TLS handshake per request). With a proxy
+   * configured, the agent the kubeconfig supplies (client-node's) is used.
+   */
+  private agentFor(
+    use: "requests" | "watches",
+    url: URL,
+    options: https.RequestOptions,
+  ): http.Agent | undefined {
     if (this.kubeConfig.getCurrentCluster()?.proxyUrl) return options.agent as http.Agent | undefined;
-    if (!this.keepAliveAgent) {
+    const maxSockets = use === "requests" ? MAX_CONNECTIONS : Infinity;
+    if (!this.agents[use]) {
       const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = options;
-      this.keepAliveAgent =
+      this.agents[use] =
         url.protocol === "https:"
           ? new https.Agent({
               keepAlive: true,
-              maxSockets: MAX_CONNECTIONS,
+              maxSockets,
               ca,
               cert,
               key,
@@ -119,15 +150,17 @@ export class KubeClient {
               rejectUnauthorized,
               servername,
             })
-          : new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
+          : new http.Agent({ keepAlive: true, maxSockets });
     }
-    return this.keepAliveAgent;
+    return this.agents[use];
   }
 
   /** Closes idle keep-alive connections (call on shutdown). */
   close(): void {
-    this.keepAliveAgent?.destroy();
-    this.keepAliveAgent = undefined;
+    this.agents.requests?.destroy();
+    this.agents.watches?.destroy();
+    delete this.agents.requests;
+    delete this.agents.watches;
   }
 
   get<T extends KubeObject>(type: ResourceType, ref: ObjectRef, signal?: AbortSignal): Promise<T> {
@@ -213,6 +246,62 @@ function send(url: URL, options: https.RequestOptions, body: string | undefined)
     });
     req.on("error", reject);
     req.end(body);
+  });
+}
+
+/**
+ * Sends a GET and hands each non-empty line of a 2xx answer to `onLine` as it arrives. Resolves
+ * when the answer ends or `options.signal` aborts; rejects with ApiError on a non-2xx answer and
+ * with `onLine`'s error if it throws (the stream is then closed).
+ */
+function streamLines(
+  url: URL,
+  { signal, ...options }: https.RequestOptions,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const transport = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", stop);
+      if (err) reject(err);
+      else resolve();
+    };
+    const req = transport.request(url, options, (res) => {
+      const status = res.statusCode ?? 0;
+      res.setEncoding("utf8");
+      res.on("error", settle);
+      if (status < 200 || status > 299) {
+        let text = "";
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => settle(apiErrorFrom("GET", url.pathname, status, text)));
+        return;
+      }
+      let pending = "";
+      res.on("data", (chunk: string) => {
+        const lines = (pending + chunk).split("\n");
+        pending = lines.pop() ?? "";
+        try {
+          for (const line of lines) if (line.trim() && !settled) onLine(line);
+        } catch (err) {
+          settle(err);
+          req.destroy();
+        }
+      });
+      res.on("end", () => settle());
+      res.on("aborted", () => settle(new Error(`watch ${url.pathname}: the connection was cut`)));
+    });
+    // Aborting is how the caller stops a watch: it ends quietly, not as an error.
+    const stop = () => {
+      settle();
+      req.destroy();
+    };
+    if (signal?.aborted) return stop();
+    signal?.addEventListener("abort", stop, { once: true });
+    req.on("error", settle);
+    req.end();
   });
 }
 
