@@ -16,6 +16,7 @@ import { RosterMetrics } from "./controllers/metrics.js";
 import { ACCESS_GRANTS, TARGETS, USERS, USER_FINALIZER } from "./controllers/resources.js";
 import { TargetSync } from "./controllers/sync/target-sync.js";
 import { ProvisioningState } from "./controllers/sync/target-state.js";
+import { compactUserForCache } from "./controllers/user/cached-user.js";
 import { UserController } from "./controllers/user/user-controller.js";
 import { userVersion } from "./controllers/views.js";
 import {
@@ -81,9 +82,9 @@ export async function startOperator(
   const metrics = new RosterMetrics(registry);
   const state = new ProvisioningState();
 
-  const informer = (type: typeof USERS, indexers = {}) =>
-    new Informer<KubeObject>({ client, type, logger, indexers });
-  const users = informer(USERS);
+  const informer = (type: typeof USERS, indexers = {}, transform?: (obj: KubeObject) => KubeObject) =>
+    new Informer<KubeObject>({ client, type, logger, indexers, ...(transform ? { transform } : {}) });
+  const users = informer(USERS, {}, compactUserForCache);
   const grants = informer(ACCESS_GRANTS, { namespace: byField((o) => o.metadata?.namespace) });
   const targets = informer(TARGETS);
 

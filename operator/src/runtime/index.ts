@@ -52,7 +52,7 @@ export { loadKubeConfig, KubeConfigFile, type ClusterAccess } from "./kube/kubec
 export { Store, byField, byLabel, type IndexFunc, type StoreChange } from "./informer/store.js";
 export {
   Informer,
-  stripManagedFields,
+  slimForCache,
   type EventHandler,
   type InformerOptions,
 } from "./informer/informer.js";

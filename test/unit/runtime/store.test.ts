@@ -4,7 +4,7 @@ import {
   enqueueOwners,
   generationChanged,
 } from "../../../operator/src/runtime/informer/event-handlers.js";
-import { stripManagedFields } from "../../../operator/src/runtime/informer/informer.js";
+import { slimForCache } from "../../../operator/src/runtime/informer/informer.js";
 import { Store, byField, byLabel } from "../../../operator/src/runtime/informer/store.js";
 import type { KubeObject } from "../../../operator/src/runtime/kube/resource.js";
 
@@ -140,10 +140,22 @@ describe("event handlers", () => {
     expect(keys).toEqual(["ns/g1"]);
   });
 
-  it("strips managedFields without touching the original", () => {
-    const withFields: KubeObject = { metadata: { name: "x", managedFields: [{ manager: "kubectl" }] } };
-    const stripped = stripManagedFields(withFields);
-    expect(stripped.metadata).toEqual({ name: "x" });
+  it("drops managedFields and kubectl's last-applied copy without touching the original", () => {
+    const withFields: KubeObject = {
+      metadata: {
+        name: "x",
+        managedFields: [{ manager: "kubectl" }],
+        annotations: {
+          "kubectl.kubernetes.io/last-applied-configuration": "{...}",
+          "roster.dev/abandon": "",
+        },
+      },
+    };
+    const slim = slimForCache(withFields);
+    expect(slim.metadata).toEqual({ name: "x", annotations: { "roster.dev/abandon": "" } });
     expect(withFields.metadata?.managedFields).toHaveLength(1);
+    expect(Object.keys(withFields.metadata?.annotations ?? {})).toHaveLength(2);
+    const plain: KubeObject = { metadata: { name: "y", annotations: { a: "b" } } };
+    expect(slimForCache(plain)).toBe(plain);
   });
 });

@@ -16,6 +16,7 @@ import {
   type Store,
 } from "../../runtime/index.js";
 import { ABANDON_ANNOTATION, USER_FINALIZER } from "../resources.js";
+import { userStatusUnchanged } from "./cached-user.js";
 import type { ProvisioningState } from "../sync/target-state.js";
 import { grantView, userVersion, userView } from "../views.js";
 
@@ -95,7 +96,9 @@ export class UserController {
       this.deps.clock.now(),
     );
     if (next !== undefined) status.nextTransitionTime = toKubeTime(next);
-    await this.deps.statusWriter.write(obj, status as Record<string, unknown>);
+    // The cache holds status.accounts as a digest (cached-user.ts): compare in that form.
+    if (!userStatusUnchanged(obj, status as Record<string, unknown>))
+      await this.deps.statusWriter.write(obj, status as Record<string, unknown>);
     return next;
   }
 

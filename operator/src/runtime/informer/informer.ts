@@ -32,6 +32,11 @@ export interface InformerOptions<T extends KubeObject> {
    * whose last reconcile ended without a requeue (terminal errors) are looked at again.
    */
   resyncPeriodMs?: number;
+  /**
+   * Applied to every object before it is cached and announced, after slimForCache: keep only what
+   * the controllers read (e.g. a digest in place of a large field only ever compared).
+   */
+  transform?: (obj: T) => T;
 }
 
 /** How a watch ended; `closed.idle` = it closed quickly without delivering anything (do not spin). */
@@ -164,7 +169,7 @@ export class Informer<T extends KubeObject> {
     const { client, type, namespace, labelSelector, fieldSelector } = this.options;
     const signal = this.stopSignal.signal;
     const list = await client.list<T>(type, { namespace, labelSelector, fieldSelector, signal });
-    const changes = this.store.replaceAll(list.items.map((obj) => stripManagedFields(obj)));
+    const changes = this.store.replaceAll(list.items.map((obj) => this.toCached(obj)));
     this.resourceVersion = list.resourceVersion;
     this.logger.debug({ count: list.items.length, resourceVersion: list.resourceVersion }, "listed");
     if (!this.synced) {
@@ -237,10 +242,15 @@ export class Informer<T extends KubeObject> {
     if (rv) this.resourceVersion = rv;
     this.backoff.reset();
     if (type === "BOOKMARK") return undefined;
-    const obj = stripManagedFields(object as T);
+    const obj = this.toCached(object as T);
     const change = type === "DELETED" ? this.store.remove(keyOf(obj)) : this.store.upsert(obj);
     if (change) this.announce(change);
     return undefined;
+  }
+
+  private toCached(obj: T): T {
+    const slim = slimForCache(obj);
+    return this.options.transform ? this.options.transform(slim) : slim;
   }
 
   private announce(change: StoreChange<T>): void {
@@ -266,9 +276,21 @@ function errorEnd(err: unknown): WatchEnd {
   return status === 410 ? { kind: "gone" } : { kind: "error", error: err };
 }
 
-/** A copy of `obj` without metadata.managedFields (large and never needed by controllers). */
-export function stripManagedFields<T extends KubeObject>(obj: T): T {
-  if (!obj.metadata?.managedFields) return obj;
-  const { managedFields: _dropped, ...metadata } = obj.metadata;
+/** kubectl's copy of the whole applied manifest, kept by client-side apply. */
+const LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
+
+/**
+ * A copy of `obj` without metadata.managedFields and kubectl's last-applied-configuration
+ * annotation: both large (together often bigger than the object) and never read by controllers.
+ */
+export function slimForCache<T extends KubeObject>(obj: T): T {
+  const annotations = obj.metadata?.annotations;
+  const lastApplied = annotations?.[LAST_APPLIED_ANNOTATION] !== undefined;
+  if (!obj.metadata?.managedFields && !lastApplied) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata ?? {};
+  if (lastApplied) {
+    const { [LAST_APPLIED_ANNOTATION]: _copy, ...rest } = annotations ?? {};
+    metadata.annotations = rest;
+  }
   return { ...obj, metadata };
 }
