@@ -26,7 +26,7 @@ import { nativeFloor, type FloorResult } from "./lib/native-floors.js";
 import { summariseHeap } from "./lib/heap-summary.js";
 import { metricSum, startOperatorChild } from "./lib/operator.js";
 import { person, TEAM_LABEL, teamCount, teamRole } from "./lib/people.js";
-import { machineSize, processStats } from "./lib/processes.js";
+import { machineSize, processStats, untilIdle } from "./lib/processes.js";
 import { evaluateGoals, formatResult, type PhaseUsage, type SizeResult } from "./lib/report.js";
 import {
   convergence,
@@ -127,11 +127,13 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
       },
     };
     const usage: PhaseUsage[] = [];
-    const snapshot = async (phase: string) => {
+    const snapshot = async (phase: string, settle = true) => {
+      const idleAfterSeconds = settle ? await untilIdle(operator.child.pid) : 0;
       const metrics = await operator.metrics();
       const mib = (name: string) => metricSum(metrics, name) / 2 ** 20;
       usage.push({
         phase,
+        idleAfterSeconds,
         operator: await processStats(operator.child.pid),
         operatorHeap: {
           usedMiB: mib("nodejs_heap_size_used_bytes"),
@@ -145,10 +147,9 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
         log(`heap snapshot (${phase}):\n${await summariseHeap(file, 25)}`);
       }
     };
-    await snapshot("start");
+    await snapshot("start", false);
     log(`1. convergence of ${count} users`);
     const conv = await convergence(env, count, 3 * 3600_000);
-    await new Promise((r) => setTimeout(r, 5000));
     await snapshot("converged");
     const revocation: RevocationResult[] = [];
     const oneByOne = Math.min(100, count / 10);
@@ -159,7 +160,6 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     log(`   then ${atOnce} at once`);
     revocation.push(await revokeAtOnce(env, range(oneByOne, oneByOne + atOnce), 3600_000));
     log(`   p50/p99 ${revocation[1]!.latency.p50.toFixed(3)}/${revocation[1]!.latency.p99.toFixed(3)} s`);
-    await new Promise((r) => setTimeout(r, 5000));
     await snapshot("after revocation");
     log("3. no-op full resync");
     const resync = await noopResync(env);
@@ -173,7 +173,6 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
     const coldStartedAt = performance.now();
     operator = await startOperator();
     const cold = await untilProvisioned(env, fresh, active, coldStartedAt, 3 * 3600_000);
-    await new Promise((r) => setTimeout(r, 5000));
     await snapshot("cold converged");
     const ratios: Partial<Record<TargetKind, number>> = {};
     const coldRatios: Partial<Record<TargetKind, number>> = {};

@@ -111,6 +111,31 @@ export async function processStats(pid: number): Promise<ProcessStats> {
   };
 }
 
+/**
+ * Waits until process `pid` is idle: it used less than `maxCpuShare` of one core over the last
+ * `windowMs` (sampled every second), or `timeoutMs` passed. Resolves with the seconds waited.
+ * "Steady state" memory is read after this, once the work that follows a phase (status writes,
+ * Events, group clean-up) is done and the runtime had time to give memory back.
+ */
+export async function untilIdle(
+  pid: number,
+  { windowMs = 3000, maxCpuShare = 0.03, timeoutMs = 120_000 } = {},
+): Promise<number> {
+  const started = performance.now();
+  const samples: { at: number; cpu: number }[] = [];
+  for (;;) {
+    const at = performance.now();
+    samples.push({ at, cpu: (await processStats(pid)).cpuSeconds });
+    while (samples.length > 1 && at - samples[0]!.at > windowMs) samples.shift();
+    const first = samples[0]!;
+    const spanMs = at - first.at;
+    const idle =
+      spanMs >= windowMs * 0.9 && (samples.at(-1)!.cpu - first.cpu) / (spanMs / 1000) < maxCpuShare;
+    if (idle || at - started >= timeoutMs) return (at - started) / 1000;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 /** The machine's size, recorded with every result. */
 export async function machineSize(): Promise<{ cpus: number; memTotalGiB: number }> {
   const { cpus, totalmem } = await import("node:os");

@@ -9,6 +9,8 @@ import type { TargetKind } from "./targets.js";
 
 export interface PhaseUsage {
   phase: string;
+  /** Seconds waited after the phase for the operator to go idle (steady state) before reading. */
+  idleAfterSeconds?: number;
   operator: ProcessStats;
   /** The operator's V8 heap as it reports it (prom-client's nodejs_* gauges), MiB. */
   operatorHeap?: { usedMiB: number; totalMiB: number; externalMiB: number };
@@ -176,13 +178,16 @@ export function formatResult(r: SizeResult): string {
     `   API server: ${r.resync.apiWrites} writes by resourceVersion; by resource ${JSON.stringify(r.resync.apiWritesByResource)}`,
   );
   lines.push("", "4./5. resources (RSS MiB now / peak, CPU seconds since start)");
-  lines.push("   phase            operator rss  peak   cpu  heap used/total     API server rss  peak   cpu");
+  lines.push("   (read once the operator is idle: under 3% of a core for 3 s; 'idle after' is the wait)");
+  lines.push(
+    "   phase            idle after  operator rss  peak   cpu  heap used/total     API server rss  peak   cpu",
+  );
   for (const u of r.usage) {
     const o = u.operator;
     const a = u.apiServer;
     const heap = u.operatorHeap ? `${f(u.operatorHeap.usedMiB, 0)}/${f(u.operatorHeap.totalMiB, 0)}` : "-";
     lines.push(
-      `   ${u.phase.padEnd(16)} ${f(o.rssMiB, 0).padStart(8)} ${f(o.peakRssMiB, 0).padStart(5)} ${f(o.cpuSeconds, 1).padStart(6)}  ${heap.padStart(15)}     ${f(a.rssMiB, 0).padStart(10)} ${f(a.peakRssMiB, 0).padStart(5)} ${f(a.cpuSeconds, 1).padStart(6)}`,
+      `   ${u.phase.padEnd(16)} ${f(u.idleAfterSeconds ?? 0, 1).padStart(9)}s ${f(o.rssMiB, 0).padStart(13)} ${f(o.peakRssMiB, 0).padStart(5)} ${f(o.cpuSeconds, 1).padStart(6)}  ${heap.padStart(15)}     ${f(a.rssMiB, 0).padStart(10)} ${f(a.peakRssMiB, 0).padStart(5)} ${f(a.cpuSeconds, 1).padStart(6)}`,
     );
   }
   lines.push("", "goals");
