@@ -13,6 +13,7 @@ export class RosterMetrics {
   private readonly orphaned: Gauge<"target">;
   private readonly held: Gauge<"target">;
   private readonly revocationLatency: Histogram<"target">;
+  private readonly eventsDropped: Counter<"type" | "reason">;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -47,6 +48,17 @@ export class RosterMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600],
       registers,
     });
+    this.eventsDropped = new Counter({
+      name: "roster_events_dropped_total",
+      help: "Events not written because the recorder's send queue was full (best effort, as in Kubernetes).",
+      labelNames: ["type", "reason"],
+      registers,
+    });
+  }
+
+  /** An Event was dropped under load (its operation still has its audit log line). */
+  eventDropped(type: string, reason: string): void {
+    this.eventsDropped.inc({ type, reason });
   }
 
   operation(target: string, operation: string, result: string): void {

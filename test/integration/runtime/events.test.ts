@@ -116,4 +116,70 @@ describe("EventRecorder against the local API server", () => {
     await recorder.record(subject, note(9));
     expect(recorder.size).toBe(1);
   });
+
+  it("drops Events recorded while its send queue is full, reporting each drop, and sends the rest", async () => {
+    const clock = new FakeClock(Date.now());
+    const subject = await client.create(CONFIGMAPS, configMap("default", "flooded"));
+    const recorder = new EventRecorder({
+      client,
+      clock,
+      logger: quietLogger(),
+      reportingController: "runtime.test/controller",
+      reportingInstance: "test-0",
+      qps: 1,
+      burst: 1,
+      maxQueued: 2,
+      concurrency: 1,
+    });
+    const drops: string[] = [];
+    recorder.onDropped(({ type, reason }) => drops.push(`${type}/${reason}`));
+    const step = (i: number) => ({
+      type: "Normal" as const,
+      reason: "Step",
+      action: "Step",
+      note: `step ${i}`,
+    });
+    // One is sent at once (the burst), two wait for tokens, two find the queue full.
+    const recorded = [0, 1, 2, 3, 4].map((i) => recorder.record(subject, step(i)));
+    expect(recorder.dropped).toBe(2);
+    expect(drops).toEqual(["Normal/Step", "Normal/Step"]);
+    await clock.advance(2000);
+    await Promise.all(recorded);
+    const events = await eventsAbout(subject.metadata?.uid);
+    expect(events.map((e) => e.note).sort()).toEqual(["step 0", "step 1", "step 2"]);
+  });
+
+  it("folds repeats recorded while the create waits in the queue into its series", async () => {
+    const clock = new FakeClock(Date.now());
+    const subject = await client.create(CONFIGMAPS, configMap("default", "queued-repeats"));
+    const recorder = new EventRecorder({
+      client,
+      clock,
+      logger: quietLogger(),
+      reportingController: "runtime.test/controller",
+      reportingInstance: "test-0",
+      qps: 1,
+      burst: 1,
+      concurrency: 1,
+    });
+    const other = recorder.record(subject, {
+      type: "Normal",
+      reason: "Other",
+      action: "Other",
+      note: "first",
+    });
+    const failure = { type: "Warning" as const, reason: "SyncFailed", action: "Sync", note: "Refused." };
+    const recorded = [1, 2, 3].map(() => recorder.record(subject, failure));
+    await clock.advance(1000);
+    await Promise.all([other, ...recorded]);
+    await waitFor(
+      "the folded count to reach the API",
+      async () =>
+        (await eventsAbout(subject.metadata?.uid)).find((e) => e.reason === "SyncFailed")?.series?.count ===
+        3,
+    );
+    const events = await eventsAbout(subject.metadata?.uid);
+    expect(events.map((e) => e.reason).sort()).toEqual(["Other", "SyncFailed"]);
+    expect(recorder.dropped).toBe(0);
+  });
 });

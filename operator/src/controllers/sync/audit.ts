@@ -10,7 +10,8 @@ import type { TargetState } from "./target-state.js";
 /**
  * What happens after each operation against a target: one structured log line (names, never
  * values), the operations metric, an Event on the User, the sync's picture of the target updated,
- * and the revocation latency observed.
+ * and the revocation latency observed. Events are best effort (the recorder drops them when its
+ * queue is full, counted in roster_events_dropped_total); the log line is the complete record.
  */
 export class OperationAudit {
   constructor(
@@ -21,7 +22,9 @@ export class OperationAudit {
       metrics: RosterMetrics;
       clock: Clock;
     },
-  ) {}
+  ) {
+    deps.events.onDropped(({ type, reason }) => deps.metrics.eventDropped(type, reason));
+  }
 
   /** One structured log line per operation (no values), metrics, and the sync's picture of the target. */
   record(

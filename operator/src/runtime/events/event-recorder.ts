@@ -3,6 +3,7 @@ import { realClock, type Clock, type TimerHandle } from "../clock.js";
 import { isNotFound, type KubeClient } from "../kube/client.js";
 import { toMicroTime } from "../kube/micro-time.js";
 import type { KubeObject, ResourceType } from "../kube/resource.js";
+import { SendQueue } from "./send-queue.js";
 
 export const EVENTS: ResourceType = {
   group: "events.k8s.io",
@@ -38,15 +39,30 @@ export interface EventRecorderOptions {
    * Event). Bounds memory when many objects get Events at once. Default 4096.
    */
   maxSeries?: number;
+  /**
+   * Writes to the API server (creates and series updates) started per second at most, after a
+   * burst. Defaults 50 and 100: kubelet's event-qps / event-burst.
+   */
+  qps?: number;
+  burst?: number;
+  /** Writes waiting at most; Events recorded beyond are dropped (counted). Default 1000, as client-go. */
+  maxQueued?: number;
+  /** Writes in flight at most. Default 4. */
+  concurrency?: number;
 }
 
+/** Told about each Event dropped because the send queue was full (for a metric). */
+export type DropListener = (dropped: Pick<EventInput, "type" | "reason">) => void;
+
 interface SeriesEntry {
+  /** The aggregation key it is remembered under. */
+  id: string;
   namespace: string;
   name: string;
   firstSeen: number;
   count: number;
   lastObserved: number;
-  /** The count last sent to the API. */
+  /** The count last sent to the API: 0 while the Event's create waits in the send queue. */
   sentCount: number;
   lastSent: number;
   flushTimer?: TimerHandle;
@@ -69,8 +85,12 @@ export function sanitizeNote(note: string): string {
  * Records events.k8s.io/v1 Events about objects, aggregating repeats: the same (object, type,
  * reason, action, note) within the window becomes one Event whose `series.count` grows. The first
  * repeat is sent at once; later ones at most once per flush interval (a merge patch of `series`),
- * so a flapping error cannot flood the API. `record` never rejects: failures are logged at debug
- * level (Events are best effort).
+ * so a flapping error cannot flood the API.
+ *
+ * Events are best effort, as in Kubernetes: writes go through a bounded, rate-limited queue
+ * (send-queue.ts), and an Event recorded while the queue is full is dropped and reported to the
+ * drop listeners (a metric), so a burst of thousands of Events never competes with the work it
+ * describes. `record` never rejects: failures are logged at debug level.
  */
 export class EventRecorder {
   private readonly clock: Clock;
@@ -78,13 +98,23 @@ export class EventRecorder {
   private readonly flushIntervalMs: number;
   private readonly maxSeries: number;
   private readonly series = new Map<string, SeriesEntry>();
+  private readonly sends: SendQueue;
+  private readonly dropListeners: DropListener[] = [];
   private seq = 0;
+  private droppedTotal = 0;
 
   constructor(private readonly options: EventRecorderOptions) {
     this.clock = options.clock ?? realClock;
     this.windowMs = options.windowMs ?? 600_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 30_000;
     this.maxSeries = options.maxSeries ?? 4096;
+    this.sends = new SendQueue({
+      clock: this.clock,
+      qps: options.qps ?? 50,
+      burst: options.burst ?? 100,
+      maxQueued: options.maxQueued ?? 1000,
+      concurrency: options.concurrency ?? 4,
+    });
   }
 
   /** Series remembered now (for tests and metrics). */
@@ -92,41 +122,69 @@ export class EventRecorder {
     return this.series.size;
   }
 
-  async record(regarding: KubeObject, input: EventInput): Promise<void> {
+  /** Events dropped so far because the send queue was full. */
+  get dropped(): number {
+    return this.droppedTotal;
+  }
+
+  /** Calls `listener` for every Event dropped from now on. */
+  onDropped(listener: DropListener): void {
+    this.dropListeners.push(listener);
+  }
+
+  /** Resolves once the Event (or the repeat's count) was written, dropped, or failed. */
+  record(regarding: KubeObject, input: EventInput): Promise<void> {
     const id = aggregationKey(regarding, input);
     const now = this.clock.now();
     const entry = this.series.get(id);
+    if (entry && now - entry.firstSeen < this.windowMs) return this.repeat(entry, now);
+    return this.create(id, regarding, input, now);
+  }
+
+  /** Drops the writes still queued and sends every pending series count now (call on shutdown). */
+  async flush(): Promise<void> {
+    this.sends.discardQueued();
+    await this.sends.idle();
+    await Promise.all(
+      [...this.series.values()].map((entry) => this.sendSeries(entry).catch(() => undefined)),
+    );
+  }
+
+  /** Counts a repeat: sent at once the first time, else when the flush interval allows. */
+  private repeat(entry: SeriesEntry, now: number): Promise<void> {
+    entry.count++;
+    entry.lastObserved = now;
+    // A create still queued sends the count after it, if it grew meanwhile.
+    if (entry.sentCount === 0) return Promise.resolve();
+    if (entry.sentCount === 1 || now - entry.lastSent >= this.flushIntervalMs) {
+      const sent = this.sends.offer(() => this.sendSeriesLogged(entry));
+      if (sent) return sent;
+    }
+    this.armFlush(entry, Math.max(0, entry.lastSent + this.flushIntervalMs - now));
+    return Promise.resolve();
+  }
+
+  /** Sends the entry's count after `delayMs` (through the queue; again later while it is full). */
+  private armFlush(entry: SeriesEntry, delayMs: number): void {
+    entry.flushTimer ??= this.clock.setTimer(() => {
+      entry.flushTimer = undefined;
+      if (!this.sends.offer(() => this.sendSeriesLogged(entry))) this.armFlush(entry, this.flushIntervalMs);
+    }, delayMs);
+  }
+
+  private async sendSeriesLogged(entry: SeriesEntry): Promise<void> {
     try {
-      if (entry && now - entry.firstSeen < this.windowMs) {
-        if (await this.repeat(entry, now)) return;
-      }
-      await this.create(id, regarding, input, now);
+      await this.sendSeries(entry);
     } catch (err) {
-      this.options.logger.debug({ err, reason: input.reason }, "could not record event");
+      this.options.logger.debug({ err }, "could not update an event series");
     }
   }
 
-  /** Sends every pending series count now (call on shutdown). */
-  async flush(): Promise<void> {
-    await Promise.all([...this.series.values()].map((entry) => this.sendSeries(entry).catch(() => false)));
-  }
-
-  /** Counts a repeat; returns false when the Event has expired server-side and must be created anew. */
-  private async repeat(entry: SeriesEntry, now: number): Promise<boolean> {
-    entry.count++;
-    entry.lastObserved = now;
-    if (entry.sentCount === 1 || now - entry.lastSent >= this.flushIntervalMs) return this.sendSeries(entry);
-    entry.flushTimer ??= this.clock.setTimer(
-      () => void this.sendSeries(entry).catch(() => false),
-      entry.lastSent + this.flushIntervalMs - now,
-    );
-    return true;
-  }
-
-  private async sendSeries(entry: SeriesEntry): Promise<boolean> {
+  /** Patches the Event's series to the current count; an Event gone server-side is forgotten. */
+  private async sendSeries(entry: SeriesEntry): Promise<void> {
     entry.flushTimer?.cancel();
     entry.flushTimer = undefined;
-    if (entry.count === entry.sentCount) return true;
+    if (entry.sentCount === 0 || entry.count === entry.sentCount) return;
     const series = { count: entry.count, lastObservedTime: toMicroTime(entry.lastObserved) };
     try {
       await this.options.client.mergePatch(
@@ -135,20 +193,59 @@ export class EventRecorder {
         { series },
       );
     } catch (err) {
-      if (isNotFound(err)) return false;
+      // Expired server-side: the next repeat creates a new Event.
+      if (isNotFound(err)) return this.forget(entry);
       throw err;
     }
     entry.sentCount = entry.count;
     entry.lastSent = this.clock.now();
-    return true;
   }
 
-  private async create(id: string, regarding: KubeObject, input: EventInput, now: number): Promise<void> {
+  /** Queues the Event's create; drops it (and reports the drop) when the queue is full. */
+  private create(id: string, regarding: KubeObject, input: EventInput, now: number): Promise<void> {
     this.series.get(id)?.flushTimer?.cancel();
     const meta = regarding.metadata ?? {};
     const namespace = meta.namespace ?? "default";
     const name = `${meta.name ?? "object"}.${now.toString(16)}${(this.seq++).toString(16)}`;
-    await this.options.client.create(EVENTS, {
+    const entry: SeriesEntry = {
+      id,
+      namespace,
+      name,
+      firstSeen: now,
+      count: 1,
+      lastObserved: now,
+      sentCount: 0,
+      lastSent: now,
+    };
+    const body = this.eventBody(name, namespace, regarding, input, now);
+    const sent = this.sends.offer(async () => {
+      try {
+        await this.options.client.create(EVENTS, body);
+      } catch (err) {
+        this.forget(entry);
+        this.options.logger.debug({ err, reason: input.reason }, "could not record event");
+        return;
+      }
+      entry.sentCount = 1;
+      entry.lastSent = this.clock.now();
+      // Repeats counted while the create waited: the first is sent at once, as for any repeat.
+      if (entry.count > 1) await this.sendSeriesLogged(entry);
+    });
+    if (!sent) {
+      this.droppedTotal += 1;
+      for (const listener of this.dropListeners) listener({ type: input.type, reason: input.reason });
+      return Promise.resolve();
+    }
+    // Re-inserted, so the map stays ordered by firstSeen (what forgetExpired relies on).
+    this.series.delete(id);
+    this.series.set(id, entry);
+    this.forgetExpired(now);
+    return sent;
+  }
+
+  private eventBody(name: string, namespace: string, regarding: KubeObject, input: EventInput, now: number) {
+    const meta = regarding.metadata ?? {};
+    return {
       apiVersion: "events.k8s.io/v1",
       kind: "Event",
       metadata: { name, namespace },
@@ -167,19 +264,14 @@ export class EventRecorder {
         uid: meta.uid,
         resourceVersion: meta.resourceVersion,
       },
-    });
-    // Re-inserted, so the map stays ordered by firstSeen (what forgetExpired relies on).
-    this.series.delete(id);
-    this.series.set(id, {
-      namespace,
-      name,
-      firstSeen: now,
-      count: 1,
-      lastObserved: now,
-      sentCount: 1,
-      lastSent: now,
-    });
-    this.forgetExpired(now);
+    };
+  }
+
+  /** Forgets a series if it is still the one remembered under its key. */
+  private forget(entry: SeriesEntry): void {
+    entry.flushTimer?.cancel();
+    entry.flushTimer = undefined;
+    if (this.series.get(entry.id) === entry) this.series.delete(entry.id);
   }
 
   /**
