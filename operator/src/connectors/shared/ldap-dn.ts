@@ -17,6 +17,8 @@ export function childDN(type: string, value: string, parentDN: string): string {
 }
 
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
+/** A value up to its separator (or the end) without any escape. */
+const PLAIN_VALUE = /[^\\,+;]*(?=[,+;]|$)/y;
 
 /** Reads one attribute value starting at `start`; returns the decoded value and where it stopped. */
 function readValue(dn: string, start: number): { value: string; end: number } {
@@ -24,6 +26,13 @@ function readValue(dn: string, start: number): { value: string; end: number } {
     let end = start + 1;
     while (end < dn.length && dn[end] !== "," && dn[end] !== "+" && dn[end] !== ";") end += 1;
     return { value: dn.slice(start, end).toLowerCase(), end };
+  }
+  PLAIN_VALUE.lastIndex = start;
+  const plain = PLAIN_VALUE.exec(dn);
+  if (plain) {
+    // No escapes (the common case): the text itself, unescaped trailing spaces left out.
+    const text = plain[0];
+    return { value: text.replace(/ +$/, ""), end: start + text.length };
   }
   const bytes: number[] = [];
   const pushText = (text: string) => bytes.push(...Buffer.from(text, "utf8"));

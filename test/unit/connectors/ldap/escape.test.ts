@@ -101,6 +101,13 @@ describe("DN parsing", () => {
     ]);
   });
 
+  it("drops unescaped trailing spaces of a value, with or without escapes in it", () => {
+    expect(parseDN("uid=bu-00001  ,ou=People  ").map((rdn) => rdn[0]?.value)).toEqual(["bu-00001", "People"]);
+    expect(rdnValue("cn=a b  +uid=c")).toBe("a b");
+    expect(rdnValue("cn=x\\2C y  ,dc=z")).toBe("x, y");
+    expect(rdnValue("cn=x\\20 ,dc=z")).toBe("x ");
+  });
+
   it("rejects malformed DNs", () => {
     expect(() => parseDN("cn")).toThrow(/without "="/);
     expect(() => parseDN("cn=a\\")).toThrow(/lone backslash/);
