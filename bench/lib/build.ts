@@ -1,14 +1,18 @@
 /**
  * Compiles the operator and the local API server once (tsconfig.build.json) into
- * node_modules/.cache/roster-bench, so the benchmark measures them as they run in production:
- * plain JavaScript, without tsx's on-the-fly transform in the measured process.
+ * node_modules/.cache/roster-bench-<checkout>, so the benchmark measures them as they run in
+ * production: plain JavaScript, without tsx's on-the-fly transform in the measured process.
+ * One directory per checkout, so a benchmark run from a separate git worktree (a clean commit
+ * measured while the main checkout is being edited) never shares compiled files with another.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-export const BUILD_DIR = resolve("node_modules/.cache/roster-bench");
+const checkout = createHash("sha1").update(process.cwd()).digest("hex").slice(0, 8);
+export const BUILD_DIR = resolve(`node_modules/.cache/roster-bench-${checkout}`);
 
 export async function buildForBench(): Promise<string> {
   await run(
