@@ -158,13 +158,23 @@ export function formatResult(r: SizeResult): string {
       lines.push(
         `      the API server accepted the last of the ${rev.users} writes after ${f(rev.apiWriteSeconds, 3)} s`,
       );
+    if (rev.latencyFromAccepted)
+      lines.push(
+        `      from each write's acceptance instead of its sending: ${pct(rev.latencyFromAccepted)}`,
+      );
     for (const [kind, p] of Object.entries(rev.perTarget)) {
       const floor = r.floors[kind as TargetKind]?.revocation;
       const native =
         rev.mode === "at-once" && floor?.users === rev.users
           ? `   [native floor: all ${floor.users} disabled in ${f(floor.seconds, 3)} s, ${floor.method}]`
           : "";
-      lines.push(`      ${kind.padEnd(9)} ${pct(p)}${native}`);
+      const sent = rev.targetRequests?.[kind as TargetKind];
+      const requests = sent
+        ? `   [operator's requests: ${Object.entries(sent)
+            .map(([method, t]) => `${t.count} ${method} (mean ${f(t.meanMs, 0)} ms)`)
+            .join(", ")}]`
+        : "";
+      lines.push(`      ${kind.padEnd(9)} ${pct(p)}${native}${requests}`);
     }
   }
   lines.push(

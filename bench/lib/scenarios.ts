@@ -104,6 +104,34 @@ export interface RevocationResult {
   rosterReportedMeanSeconds: number | undefined;
   /** At once only: from the first write sent to the last one accepted by the API server, seconds. */
   apiWriteSeconds?: number;
+  /**
+   * At once only: per user, from the API server accepting its write (the answer received) to the
+   * last target confirming, seconds: `latency` less the time the write queued behind the others.
+   */
+  latencyFromAccepted?: Percentiles;
+  /** The operator's requests to proxied targets (SCIM) during the scenario, by method: count and mean ms. */
+  targetRequests?: Partial<Record<TargetKind, Record<string, { count: number; meanMs: number }>>>;
+}
+
+/** Starts a window over the proxied targets' request timings; the returned function reports it. */
+function requestWindow(env: BenchEnv): () => RevocationResult["targetRequests"] {
+  const before = new Map(env.targets.map((t) => [t.kind, t.requestTimings?.()]));
+  return () => {
+    const out: NonNullable<RevocationResult["targetRequests"]> = {};
+    for (const target of env.targets) {
+      const after = target.requestTimings?.();
+      if (!after) continue;
+      const start = before.get(target.kind) ?? {};
+      const byMethod: Record<string, { count: number; meanMs: number }> = {};
+      for (const [method, t] of Object.entries(after)) {
+        const count = t.count - (start[method]?.count ?? 0);
+        const totalMs = t.totalMs - (start[method]?.totalMs ?? 0);
+        if (count > 0) byMethod[method] = { count, meanMs: totalMs / count };
+      }
+      out[target.kind] = byMethod;
+    }
+    return out;
+  };
 }
 
 function terminate(env: BenchEnv, username: string): Promise<unknown> {
@@ -136,6 +164,7 @@ export async function revokeOneByOne(env: BenchEnv, usernames: string[]): Promis
   const perTarget = new Map<TargetKind, number[]>(env.targets.map((t) => [t.kind, []]));
   let polls = 0;
   let pollTime = 0;
+  const requests = requestWindow(env);
   const mean = await rosterRevocationMean(env, async () => {
     for (const username of usernames) {
       const t0 = performance.now();
@@ -163,6 +192,7 @@ export async function revokeOneByOne(env: BenchEnv, usernames: string[]): Promis
     perTarget: Object.fromEntries([...perTarget].map(([k, v]) => [k, percentiles(v)])),
     pollSeconds: pollTime / Math.max(1, polls) / 1000,
     rosterReportedMeanSeconds: mean,
+    targetRequests: requests(),
   };
 }
 
@@ -173,6 +203,8 @@ export async function revokeAtOnce(
   timeoutMs: number,
 ): Promise<RevocationResult> {
   const sentAt = new Map<string, number>();
+  const acceptedAt = new Map<string, number>();
+  const requests = requestWindow(env);
   const confirmedAt = new Map<TargetKind, Map<string, number>>(env.targets.map((t) => [t.kind, new Map()]));
   let apiWriteSeconds: number | undefined;
   let polls = 0;
@@ -198,6 +230,7 @@ export async function revokeAtOnce(
     await inParallel(usernames, API_WRITE_CONCURRENCY, async (username) => {
       sentAt.set(username, performance.now());
       await terminate(env, username);
+      acceptedAt.set(username, performance.now());
     });
     apiWriteSeconds = seconds(start);
     writing = false;
@@ -205,6 +238,7 @@ export async function revokeAtOnce(
   });
   const latencyOf = (kind: TargetKind, u: string) => (confirmedAt.get(kind)!.get(u)! - sentAt.get(u)!) / 1000;
   const totals = usernames.map((u) => Math.max(...env.targets.map((t) => latencyOf(t.kind, u))));
+  const queued = (u: string) => (acceptedAt.get(u)! - sentAt.get(u)!) / 1000;
   return {
     mode: "at-once",
     users: usernames.length,
@@ -215,6 +249,8 @@ export async function revokeAtOnce(
     pollSeconds: pollTime / Math.max(1, polls) / 1000,
     rosterReportedMeanSeconds: mean,
     ...(apiWriteSeconds !== undefined ? { apiWriteSeconds } : {}),
+    latencyFromAccepted: percentiles(usernames.map((u, i) => Math.max(0, totals[i]! - queued(u)))),
+    targetRequests: requests(),
   };
 }
 

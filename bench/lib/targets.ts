@@ -10,7 +10,7 @@ import { escapeFilterValue } from "../../operator/src/connectors/shared/ldap-esc
 import { startPostgres } from "../../test/harness/postgres.js";
 import { startBetterAuthScim } from "../../test/harness/scim.js";
 import { startSlapd, type SlapdServer } from "../../test/harness/slapd.js";
-import { startCountingProxy } from "./counting-proxy.js";
+import { startCountingProxy, type RequestTimings } from "./counting-proxy.js";
 import { inParallel } from "./kube.js";
 import { addLdapGroups, addPostgresRoles, addScimGroups } from "./roles.js";
 
@@ -35,6 +35,8 @@ export interface BenchTarget {
   revokedAmong(usernames: ReadonlySet<string>): Promise<Set<string>>;
   /** Requests the operator sent so far, by HTTP method (targets behind the counting proxy only). */
   requestCounts?(): Record<string, number>;
+  /** The same requests' durations by method (see counting-proxy.ts). */
+  requestTimings?(): Record<string, RequestTimings>;
   /** Starts counting; the returned function ends the window and reports it. */
   startActivityWindow(): Promise<() => Promise<ActivityCount>>;
   stop(): Promise<void>;
@@ -265,6 +267,7 @@ ${COMMON_SPEC(concurrency)}
     },
     isRevoked,
     requestCounts: () => proxy.counts(),
+    requestTimings: () => proxy.timings(),
     async revokedAmong(usernames) {
       const revoked = new Set<string>();
       if (usernames.size <= FILTERED_POLL_LIMIT) {
