@@ -7,12 +7,15 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const checkout = createHash("sha1").update(process.cwd()).digest("hex").slice(0, 8);
-export const BUILD_DIR = resolve(`node_modules/.cache/roster-bench-${checkout}`);
+// The real path: a worktree's node_modules may be a link, and Node names the main module by its
+// real path, so the operator would not recognise itself as the program being run.
+export const BUILD_DIR = join(realpathSync("node_modules"), ".cache", `roster-bench-${checkout}`);
 
 export async function buildForBench(): Promise<string> {
   await run(
