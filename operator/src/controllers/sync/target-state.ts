@@ -45,6 +45,11 @@ export interface TargetState {
 export class ProvisioningState {
   private readonly targets = new Map<string, TargetState>();
   private readonly userChangedAt = new Map<string, number>();
+  /** Targets whose pass is running: the User versions it decides on, the Users waiting for its end. */
+  private readonly running = new Map<
+    string,
+    { deciding: ReadonlyMap<string, string>; waiting: Set<string> }
+  >();
 
   /** Records a change to a User: every Target decides on it again; `at` starts its revocation latency. */
   noteUserChange(userName: string, at: number): void {
@@ -111,5 +116,40 @@ export class ProvisioningState {
 
   targetKeys(): string[] {
     return [...this.targets.keys()];
+  }
+
+  /** A pass of the Target started (passes of one Target never overlap; nobody waiting is lost). */
+  passStarted(targetKey: string): void {
+    if (!this.running.has(targetKey))
+      this.running.set(targetKey, { deciding: new Map(), waiting: new Set() });
+  }
+
+  /** The running pass decides on these Users, at these versions (userVersion()). */
+  passDecides(targetKey: string, versions: ReadonlyMap<string, string>): void {
+    const pass = this.running.get(targetKey);
+    if (pass) pass.deciding = versions;
+  }
+
+  /** The pass ended, however it ended: returns the Users whose status waited for it. */
+  passEnded(targetKey: string): string[] {
+    const pass = this.running.get(targetKey);
+    this.running.delete(targetKey);
+    return pass ? [...pass.waiting] : [];
+  }
+
+  /**
+   * Coalesces a User's status writes across Targets: when a Target in `behind` (those that have
+   * not processed this version of the User) is running a pass that decides on exactly this
+   * version, the User waits for that pass to end (passEnded returns it) instead of writing a
+   * status the pass is about to change. Returns false, deferring nothing, otherwise.
+   */
+  deferUntilPassEnds(userName: string, version: string, behind: readonly string[]): boolean {
+    for (const key of behind) {
+      const pass = this.running.get(key);
+      if (pass?.deciding.get(userName) !== version) continue;
+      pass.waiting.add(userName);
+      return true;
+    }
+    return false;
   }
 }

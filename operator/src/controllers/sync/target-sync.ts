@@ -79,6 +79,7 @@ export class TargetSync {
     const state = this.deps.state.forTarget(key);
     const dirtyBefore = new Set(state.dirtyUsers);
     const decideAllBefore = state.decideAll;
+    this.deps.state.passStarted(key);
     try {
       return await this.pass(key, ctx);
     } catch (err) {
@@ -86,6 +87,9 @@ export class TargetSync {
       for (const name of dirtyBefore) state.dirtyUsers.add(name);
       state.decideAll ||= decideAllBefore;
       throw err;
+    } finally {
+      // Users whose status write waited for this pass (ProvisioningState.deferUntilPassEnds).
+      for (const user of this.deps.state.passEnded(key)) this.deps.onUserChanged(user);
     }
   };
 
@@ -103,6 +107,7 @@ export class TargetSync {
     }
     const full = this.fullSyncDue(obj, target, state, now);
     const userObjs = this.usersToDecide(state, full, now);
+    this.deps.state.passDecides(key, new Map(userObjs.map((u) => [u.metadata?.name ?? "", userVersion(u)])));
     const desired = this.desired(target, userObjs, now);
     this.noteNextClock(state, desired, userObjs.length === this.deps.users.list().length);
     const usernames = full ? [...desired.accounts.keys()] : changedUsernames(desired, state);

@@ -51,6 +51,13 @@ export class UserController {
       await this.deps.finalizers.add(obj);
       return done;
     }
+    // A status already shown waits for a running pass that is about to change it: one write per
+    // User for passes of several Targets, not one per Target (the pass's end enqueues it again).
+    if (
+      obj.status !== undefined &&
+      this.deps.state.deferUntilPassEnds(key, userVersion(obj), this.targetsBehind(obj))
+    )
+      return done;
     const next = await this.writeStatus(obj, this.deps.state.entriesFor(user.spec.username));
     // Come back when the clock changes this User's access, so nextTransitionTime moves on.
     return next === undefined ? done : requeueAfter(next - this.deps.clock.now());
@@ -104,8 +111,7 @@ export class UserController {
 
   /** Conditions from the accounts, while deleting, or until every Target processed this version of the User. */
   private summary(obj: KubeObject, accounts: AccountStatusEntry[]) {
-    const targetKeys = this.deps.targets.list().map((t) => `${t.metadata?.namespace}/${t.metadata?.name}`);
-    const behind = this.deps.state.targetsBehind(obj.metadata?.name ?? "", userVersion(obj), targetKeys);
+    const behind = this.targetsBehind(obj);
     const conditions = userConditions(accounts);
     const reconciling = (reason: string, message: string) =>
       conditions.map((c) => ({
@@ -124,5 +130,11 @@ export class UserController {
       return reconciling(Reason.Progressing, `Waiting for ${behind.join(", ")} to process this User.`);
     }
     return conditions;
+  }
+
+  /** The Targets that have not processed this version of the User yet. */
+  private targetsBehind(obj: KubeObject): string[] {
+    const targetKeys = this.deps.targets.list().map((t) => `${t.metadata?.namespace}/${t.metadata?.name}`);
+    return this.deps.state.targetsBehind(obj.metadata?.name ?? "", userVersion(obj), targetKeys);
   }
 }
