@@ -200,3 +200,25 @@ describe("WorkQueue shutdown", () => {
     expect(await drained).toBe(false);
   });
 });
+
+describe("WorkQueue fairness", () => {
+  it("lets the event loop turn while workers take a backlog of keys whose work needs no I/O", async () => {
+    const { queue } = makeQueue();
+    for (let i = 0; i < 200; i++) queue.add(`ns/k${i}`);
+    let takenWhenIoRan: number | undefined;
+    let taken = 0;
+    // Stands for a socket's callback: it runs on the next turn of the event loop.
+    setImmediate(() => (takenWhenIoRan = taken));
+    const worker = async () => {
+      while (queue.len() > 0) {
+        const item = (await queue.get())!;
+        taken += 1;
+        queue.done(item);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    expect(taken).toBe(200);
+    expect(takenWhenIoRan).toBeDefined();
+    expect(takenWhenIoRan!).toBeLessThan(200);
+  });
+});

@@ -3,6 +3,9 @@ import { DelayScheduler } from "./delay-scheduler.js";
 import { KeyFifo } from "./key-fifo.js";
 import { defaultRateLimiter, type DefaultRateLimiterOptions, type RateLimiter } from "./rate-limiter.js";
 
+/** Keys handed out without waiting, at most, before `get` lets the event loop turn once. */
+const YIELD_EVERY = 16;
+
 /** Observes a queue for metrics; every method is optional so a sink may care about a subset. */
 export interface QueueObserver {
   added?(): void;
@@ -62,6 +65,8 @@ export class WorkQueue {
   private readonly drainWaiters: Array<() => void> = [];
   private readonly delayed: DelayScheduler<string>;
   private shuttingDown = false;
+  /** Keys handed out at once since the last turn of the event loop given away (see `get`). */
+  private handedOut = 0;
 
   constructor(options: WorkQueueOptions) {
     this.name = options.name;
@@ -118,12 +123,19 @@ export class WorkQueue {
     return this.limiter.numRequeues(key);
   }
 
-  /** Resolves with the next key to work on, or undefined once the queue is shut down. */
+  /**
+   * Resolves with the next key to work on, or undefined once the queue is shut down. Every
+   * YIELD_EVERY-th key handed out at once is handed out after a turn of the event loop: workers
+   * whose reconciles finish without I/O would otherwise take thousands of keys in one run of
+   * microtasks, holding back every socket of the process (other controllers' target I/O).
+   */
   get(): Promise<QueueItem | undefined> {
     if (this.shuttingDown) return Promise.resolve(undefined);
     const item = this.take();
-    if (item) return Promise.resolve(item);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (!item) return new Promise((resolve) => this.waiters.push(resolve));
+    this.handedOut = (this.handedOut + 1) % YIELD_EVERY;
+    if (this.handedOut > 0) return Promise.resolve(item);
+    return new Promise((resolve) => setImmediate(() => resolve(item)));
   }
 
   /** Ends work on `item`; if it was added meanwhile it is queued again now. */
