@@ -67,7 +67,13 @@ export async function startOperatorChild(
     },
   );
   const base = `http://127.0.0.1:${port}`;
-  await waitFor("operator ready", async () => (await fetch(`${base}/readyz`)).ok, 120_000, 200);
+  await waitFor("operator ready", async () => (await fetch(`${base}/readyz`)).ok, 120_000, 200).catch(
+    (err: unknown) => {
+      throw new Error(
+        `${String(err)}; operator exit code ${child.process.exitCode}; stderr: ${child.tail()}`,
+      );
+    },
+  );
   return {
     child,
     metricsURL: `${base}/metrics`,

@@ -126,7 +126,8 @@ export async function untilIdle(
   for (;;) {
     const at = performance.now();
     samples.push({ at, cpu: (await processStats(pid)).cpuSeconds });
-    while (samples.length > 1 && at - samples[0]!.at > windowMs) samples.shift();
+    // Keep the newest samples that still span the window.
+    while (samples.length > 2 && at - samples[1]!.at >= windowMs) samples.shift();
     const first = samples[0]!;
     const spanMs = at - first.at;
     const idle =
