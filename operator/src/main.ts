@@ -143,8 +143,10 @@ export async function startOperator(
     onUserChanged: (name) => userCtl.enqueue(name, "revocation"),
   });
   const targetCtl = controller("target", targetSync.reconcile, config.targetWorkers);
+  // Its own queue, so a leaver's cut runs beside a long pass of the same Target.
+  const cutCtl = controller("target-cut", targetSync.cutLane, config.targetWorkers);
 
-  wireEvents({ users, grants, targets, userCtl, grantCtl, targetCtl, state });
+  wireEvents({ users, grants, targets, userCtl, grantCtl, targetCtl, cutCtl, state });
 
   const manager = new Manager({
     logger,
@@ -164,7 +166,7 @@ export async function startOperator(
       : {}),
   });
   for (const inf of [users, grants, targets]) manager.addInformer(inf);
-  for (const ctl of [targetCtl, userCtl, grantCtl]) manager.addController(ctl);
+  for (const ctl of [targetCtl, cutCtl, userCtl, grantCtl]) manager.addController(ctl);
   const probes = await startProbeServer({
     port: config.httpPort,
     host: config.httpHost,
@@ -195,10 +197,12 @@ function wireEvents(args: {
   userCtl: Controller;
   grantCtl: Controller;
   targetCtl: Controller;
+  cutCtl: Controller;
   state: ProvisioningState;
 }): void {
-  const { users, grants, targets, userCtl, grantCtl, targetCtl, state } = args;
+  const { users, grants, targets, userCtl, grantCtl, targetCtl, cutCtl, state } = args;
   const allTargets = () => targets.store.keys().forEach((key) => targetCtl.enqueue(key, "revocation"));
+  const allCutLanes = () => targets.store.keys().forEach((key) => cutCtl.enqueue(key, "revocation"));
   // Grant status (matched Users) follows User changes at most once a second per grant.
   const allGrants = () =>
     grants.store.keys().forEach((key) => grantCtl.enqueueAfter(key, GRANT_STATUS_DEBOUNCE_MS));
@@ -206,6 +210,7 @@ function wireEvents(args: {
     state.noteUserChange(obj.metadata?.name ?? "", Date.now());
     userCtl.enqueue(objectKey(obj));
     allTargets();
+    allCutLanes();
     allGrants();
   };
   users.addEventHandler({

@@ -31,6 +31,17 @@ export interface TargetState {
   mustObserve: Set<string>;
   /** When each pending revocation became due (ms), for the revocation latency metric. */
   revocationDueAt: Map<string, number>;
+  /**
+   * User names changed since the running pass took its Users: the cut lane (TargetSync.cutLane)
+   * cuts the leavers among them without waiting for that pass to end.
+   */
+  cutCandidates: Set<string>;
+  /**
+   * Users the cut lane decided on while the current pass runs: that pass decided on an older
+   * version of them, so it runs no operation for them but a cut (it must not re-enable an account
+   * the lane just disabled); the next pass decides on them afresh.
+   */
+  cutDuringPass: Set<string>;
   lastFullSync: number | undefined;
   /** The Target generation the last full sync ran for; a spec change forces a full sync. */
   fullSyncGeneration: number | undefined;
@@ -54,7 +65,10 @@ export class ProvisioningState {
   /** Records a change to a User: every Target decides on it again; `at` starts its revocation latency. */
   noteUserChange(userName: string, at: number): void {
     this.userChangedAt.set(userName, at);
-    for (const state of this.targets.values()) state.dirtyUsers.add(userName);
+    for (const state of this.targets.values()) {
+      state.dirtyUsers.add(userName);
+      state.cutCandidates.add(userName);
+    }
   }
 
   /** A grant or Target changed: the Target's next pass decides on every User. */
@@ -80,6 +94,8 @@ export class ProvisioningState {
         decideAll: true,
         nextClock: undefined,
         revocationDueAt: new Map(),
+        cutCandidates: new Set(),
+        cutDuringPass: new Set(),
         mustObserve: new Set(),
         lastFullSync: undefined,
         fullSyncGeneration: undefined,
@@ -128,6 +144,11 @@ export class ProvisioningState {
   passDecides(targetKey: string, versions: ReadonlyMap<string, string>): void {
     const pass = this.running.get(targetKey);
     if (pass) pass.deciding = versions;
+  }
+
+  /** Whether a pass of the Target is running now. */
+  passRunning(targetKey: string): boolean {
+    return this.running.has(targetKey);
   }
 
   /** The pass ended, however it ended: returns the Users whose status waited for it. */

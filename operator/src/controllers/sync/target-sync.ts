@@ -93,6 +93,38 @@ export class TargetSync {
     }
   };
 
+  /**
+   * The cut lane (its own queue, so it runs beside a pass): while a pass of this Target runs, cuts
+   * the access of Users who left after it took its Users, instead of letting them wait for its
+   * end (a full sync of a large target takes minutes). Plans from the sync's picture of the target
+   * like the cut ahead of the read (cut-ahead.ts); the pass after this one decides on these Users
+   * in full. Does nothing when no pass runs: the next pass cuts first anyway.
+   */
+  readonly cutLane = async (key: string, ctx: ReconcileContext): Promise<ReconcileResult> => {
+    const state = this.deps.state.forTarget(key);
+    const obj = this.deps.targets.get(key);
+    if (!obj || !this.deps.state.passRunning(key) || state.cutCandidates.size === 0) return done;
+    const names = [...state.cutCandidates];
+    state.cutCandidates.clear();
+    for (const name of names) state.cutDuringPass.add(name);
+    const target = targetView(obj);
+    const now = this.deps.clock.now();
+    const users = names
+      .map((name) => this.deps.users.get(name))
+      .filter((u): u is KubeObject => u !== undefined);
+    const desired = this.desired(target, users, now);
+    const usernames = [...desired.accounts.keys()];
+    this.noteRevocationsDue(state, desired, usernames, now);
+    try {
+      const connector = await this.deps.pool.connectorFor(key, obj);
+      await this.cutFirst(obj, target, state, desired, usernames, connector, ctx, now);
+    } catch (err) {
+      // Best effort: these Users stay dirty, and the next pass cuts them first.
+      ctx.logger.debug({ err }, "cut lane could not run");
+    }
+    return done;
+  };
+
   private async pass(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
     const obj = this.deps.targets.get(key);
     if (!obj) return this.forget(key);
@@ -168,6 +200,9 @@ export class TargetSync {
    */
   private usersToDecide(state: TargetState, full: boolean, now: number): KubeObject[] {
     const clockDue = state.nextClock !== undefined && now >= state.nextClock;
+    // This pass takes every User changed so far: the cut lane's candidates start afresh.
+    state.cutCandidates.clear();
+    state.cutDuringPass.clear();
     if (full || clockDue || state.decideAll) {
       state.decideAll = false;
       state.dirtyUsers.clear();
@@ -329,11 +364,15 @@ export class TargetSync {
     if (released && guard.destructive > 0) state.usedReleaseToken = releaseToken;
     const held = guard.held ? plan.operations.filter(isDestructive) : [];
     state.held = held.length;
-    const runnable = guard.held ? plan.operations.filter((o) => !isDestructive(o)) : plan.operations;
+    const allowed = guard.held ? plan.operations.filter((o) => !isDestructive(o)) : plan.operations;
     if (guard.held) ctx.logger.warn({ destructive: guard.destructive, limit: guard.limit }, guard.message);
+    // Users the cut lane decided on meanwhile changed after this pass decided: only cuts run.
+    const outdated = (o: PlannedOperation) =>
+      !isDestructive(o) && o.user !== undefined && state.cutDuringPass.has(o.user);
+    const runnable = allowed.filter((o) => !outdated(o));
     await this.attachPasswords(obj, target, runnable);
     const report = await executePlan(connector, runnable, this.executeOptions(obj, target, state, ctx));
-    return { ...report, notRun: held };
+    return { ...report, notRun: [...held, ...allowed.filter(outdated)] };
   }
 
   private async attachPasswords(obj: KubeObject, target: TargetView, ops: PlannedOperation[]): Promise<void> {
