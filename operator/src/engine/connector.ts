@@ -55,7 +55,17 @@ export type AccountChange =
   | { op: "addRoles"; username: string; roles: string[] }
   | { op: "removeRoles"; username: string; roles: string[] }
   | { op: "enable"; username: string }
-  | { op: "disable"; username: string }
+  | {
+      op: "disable";
+      username: string;
+      /**
+       * The account's id when the sync last saw it owned by Roster (set for the cut of a
+       * revocation, planned from that picture). A connector may address the account by it rather
+       * than look it up first, so a revocation does not wait for a read; when the id no longer
+       * exists it must look the account up (and check its ownership) as usual.
+       */
+      knownId?: string;
+    }
   | { op: "delete"; username: string }
   /** Stamp Roster's marker on a pre-existing account that an adopt rule matched. */
   | { op: "adopt"; username: string; ownerMarker: string };

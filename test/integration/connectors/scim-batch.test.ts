@@ -231,6 +231,36 @@ describe.each([
     expect((await scim.observe(username, { roles: [] }))?.enabled).toBe(false);
   }, 60_000);
 
+  it("disables by the id the sync last saw (a revocation's cut) without reading; a gone id is looked up and owner-checked", async () => {
+    const creator = connect(peer, extra).scim;
+    const [kept, gone] = [nextName("known"), nextName("known-gone")];
+    const [keptId, goneId] = idsOf(
+      await creator.applyBatch(
+        [kept, gone].map((u) => ({ op: "create", account: account(u) })),
+        BATCH,
+      ),
+    );
+    // Gone and re-created as someone else's account under the same name.
+    expect((await peer.request("DELETE", `/Users/${goneId}`)).status).toBe(204);
+    await createUnownedUser(peer, gone);
+    const { scim, requests } = connect(peer, extra);
+    await scim.capabilities();
+    requests.length = 0;
+    const [keptOutcome, goneOutcome] = await scim.applyBatch(
+      [
+        { op: "disable", username: kept, knownId: keptId },
+        { op: "disable", username: gone, knownId: goneId },
+      ],
+      BATCH,
+    );
+    expect(keptOutcome).toEqual({ ok: true, result: { id: keptId } });
+    expect(requests.filter((r) => r.includes(keptId!))).toEqual([`PATCH /Users/${keptId}`]);
+    expect((await findRaw(peer, "/Users", "userName", kept))?.active).toBe(false);
+    expect(goneOutcome).toMatchObject({ ok: false, error: expect.any(ConflictError) });
+    // Untouched: still as its owner created it (scimmy leaves `active` out unless it is set).
+    expect((await findRaw(peer, "/Users", "userName", gone))?.active).not.toBe(false);
+  }, 60_000);
+
   it("fails only the change of an unowned or missing account, as apply would", async () => {
     const role = nextName("guarded");
     const groupId = await ensureGroup(peer, role);

@@ -18,15 +18,17 @@ function setup(failing: string[] = []) {
     ["staff"],
   );
   const applied: string[] = [];
+  const changes: AccountChange[] = [];
   const connector = {
     apply: async (change: AccountChange) => {
       const who = change.op === "create" ? change.account.username : change.username;
       applied.push(`${change.op}:${who}`);
+      changes.push(change);
       if (failing.includes(who)) throw new TerminalError("Nope", "refused");
       return { id: `id-${who}` };
     },
   } as unknown as Connector;
-  return { state, desired, connector, applied };
+  return { state, desired, connector, applied, changes };
 }
 
 describe("cutAhead", () => {
@@ -46,6 +48,22 @@ describe("cutAhead", () => {
     expect(applied.sort()).toEqual(["disable:ann", "disable:cid"]);
     expect(reported).toEqual(["disable"]);
     expect(cut).toBe(1);
+  });
+
+  it("hands each disable the id the sync last saw the account owned with", async () => {
+    const { state, desired, connector, changes } = setup();
+    state.observed.set("ann", { ...account("ann"), id: "scim-id-of-ann" });
+    await cutAhead({
+      target: target(),
+      state,
+      desired,
+      usernames: ["ann"],
+      connector,
+      markerFor: () => "roster:x",
+      now: 0,
+      execute: { concurrency: 1, onSuccess: () => undefined },
+    });
+    expect(changes).toEqual([{ op: "disable", username: "ann", knownId: "scim-id-of-ann" }]);
   });
 
   it("leaves everything to the ordinary plan when the mass-change guard would hold the cut", async () => {

@@ -76,15 +76,23 @@ export class ScimAccounts {
 
   /**
    * Runs `write` against the user `op` may change, by id: the id from a read of the last
-   * RECENT_READ_MS when there was one, else looked up now (the same errors as `owned`). A recent
-   * id that proves stale (the user is gone: 404) is looked up afresh and `write` runs again.
+   * RECENT_READ_MS when there was one, else the sync's `knownId`, else looked up now (the same
+   * errors as `owned`). An id that proves stale (the user is gone: 404) is looked up afresh and
+   * `write` runs again.
    * Only for writes to the user's own resource, where a stale id cannot succeed silently.
    */
-  async withOwnedId<T>(username: string, op: string, write: (id: string) => Promise<T>): Promise<T> {
+  async withOwnedId<T>(
+    username: string,
+    op: string,
+    write: (id: string) => Promise<T>,
+    /** The id the sync last saw the account owned with (a revocation's cut): used like a recent read. */
+    knownId?: string,
+  ): Promise<T> {
     const last = this.users.recentlyRead(username, RECENT_READ_MS);
-    if (last?.owner === undefined) return write(String((await this.owned(username, op)).id));
+    const id = last?.owner !== undefined ? last.id : knownId;
+    if (id === undefined) return write(String((await this.owned(username, op)).id));
     try {
-      return await write(last.id);
+      return await write(id);
     } catch (err) {
       if (!isGone(err)) throw err;
       this.users.forget(username);

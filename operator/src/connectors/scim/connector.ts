@@ -220,11 +220,17 @@ export class ScimConnector implements Connector {
       return { id };
     }
     // The user's own resource (the cut of a revocation among them): a read of moments ago will do.
-    return accounts.withOwnedId(change.username, change.op, async (id) => {
-      if (change.op === "update") await this.update(users, id, change.set);
-      else await users.modify(id, {}, { active: change.op === "enable" });
-      return { id };
-    });
+    const knownId = change.op === "disable" ? change.knownId : undefined;
+    return accounts.withOwnedId(
+      change.username,
+      change.op,
+      async (id) => {
+        if (change.op === "update") await this.update(users, id, change.set);
+        else await users.modify(id, {}, { active: change.op === "enable" });
+        return { id };
+      },
+      knownId,
+    );
   }
 
   private async update(

@@ -10,7 +10,7 @@ import type { Connector } from "../../engine/connector.js";
 import type { TargetDesiredState } from "../../engine/desired.js";
 import { isDestructive, massChangeGuard } from "../../engine/guard.js";
 import type { TargetView } from "../../engine/model.js";
-import { planTarget } from "../../engine/plan.js";
+import { planTarget, type PlannedOperation } from "../../engine/plan.js";
 import { executePlan, type ExecuteOptions } from "./execute.js";
 import { restrictTo } from "./scope.js";
 import type { TargetState } from "./target-state.js";
@@ -40,7 +40,8 @@ export async function cutAhead(input: CutAheadInput): Promise<number> {
     markerFor: input.markerFor,
     now: input.now,
   });
-  const cut = plan.operations.filter(isDestructive);
+  // A disable may address the account by the id the sync last saw it owned with (no lookup).
+  const cut = plan.operations.filter(isDestructive).map((operation) => withKnownId(operation, state));
   if (cut.length === 0) return 0;
   if (massChangeGuard(cut, state.observed.size, input.target, false).held) return 0;
   const { onSuccess, ...options } = input.execute;
@@ -51,4 +52,11 @@ export async function cutAhead(input: CutAheadInput): Promise<number> {
     },
   });
   return report.succeeded.length;
+}
+
+function withKnownId(operation: PlannedOperation, state: TargetState): PlannedOperation {
+  const change = operation.change;
+  if (change.op !== "disable") return operation;
+  const knownId = state.observed.get(change.username)?.id;
+  return knownId === undefined ? operation : { ...operation, change: { ...change, knownId } };
 }
