@@ -203,6 +203,7 @@ export class EventRecorder {
 
   /** Queues the Event's create; drops it (and reports the drop) when the queue is full. */
   private create(id: string, regarding: KubeObject, input: EventInput, now: number): Promise<void> {
+    if (this.sends.full) return this.drop(input);
     this.series.get(id)?.flushTimer?.cancel();
     const meta = regarding.metadata ?? {};
     const namespace = meta.namespace ?? "default";
@@ -231,16 +232,18 @@ export class EventRecorder {
       // Repeats counted while the create waited: the first is sent at once, as for any repeat.
       if (entry.count > 1) await this.sendSeriesLogged(entry);
     });
-    if (!sent) {
-      this.droppedTotal += 1;
-      for (const listener of this.dropListeners) listener({ type: input.type, reason: input.reason });
-      return Promise.resolve();
-    }
+    if (!sent) return this.drop(input);
     // Re-inserted, so the map stays ordered by firstSeen (what forgetExpired relies on).
     this.series.delete(id);
     this.series.set(id, entry);
     this.forgetExpired(now);
     return sent;
+  }
+
+  private drop(input: EventInput): Promise<void> {
+    this.droppedTotal += 1;
+    for (const listener of this.dropListeners) listener({ type: input.type, reason: input.reason });
+    return Promise.resolve();
   }
 
   private eventBody(name: string, namespace: string, regarding: KubeObject, input: EventInput, now: number) {

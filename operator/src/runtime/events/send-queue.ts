@@ -41,12 +41,17 @@ export class SendQueue {
     return this.waiting.length;
   }
 
+  /** Whether an offer now would be refused. */
+  get full(): boolean {
+    return this.waiting.length >= this.options.maxQueued;
+  }
+
   /**
    * Queues `send` (which must not reject); the promise settles once it ran, or was discarded by
    * `discardQueued`. Returns undefined, and never runs `send`, when the queue is full.
    */
   offer(send: () => Promise<void>): Promise<void> | undefined {
-    if (this.waiting.length >= this.options.maxQueued) return undefined;
+    if (this.full) return undefined;
     const done = new Promise<void>((settle) => this.waiting.push({ send, settle }));
     this.pump();
     return done;
