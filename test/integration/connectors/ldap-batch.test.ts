@@ -258,6 +258,40 @@ describe("LDAP applyBatch creates", () => {
     expect(await membersOf(big)).toEqual(["", ...accounts.map((a) => dnOf(a.username))].sort());
   });
 
+  it("looks many accounts up with several searches at once, never more than the batch's concurrency", async () => {
+    const unowned = uniqueUsername("lookup-unowned");
+    await addUnowned(unowned);
+    const existing = uniqueUsername("lookup-existing");
+    await connector.apply({ op: "create", account: account(existing) });
+    const fresh = Array.from({ length: 900 }, (_, i) => account(`${uniqueUsername("lookup")}-${i}`));
+    // The two that exist sit in the last lookup chunks, looked up while earlier ones are in flight.
+    const accounts = [...fresh, account(existing), account(unowned)];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const search = LdapTransport.prototype.search;
+    jest.spyOn(LdapTransport.prototype, "search").mockImplementation(async function (
+      this: LdapTransport,
+      ...args
+    ) {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      try {
+        return await search.apply(this, args);
+      } finally {
+        inFlight -= 1;
+      }
+    });
+    const outcomes = await connector.applyBatch(
+      accounts.map((a): AccountChange => ({ op: "create", account: a })),
+      BATCH,
+    );
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(BATCH.concurrency);
+    expect(outcomes.slice(0, 900).filter((o) => !o.ok)).toEqual([]);
+    expect(outcomes[900]).toEqual({ ok: true, result: { id: dnOf(existing) } });
+    expect(outcomes[901]?.ok === false && outcomes[901].error).toBeInstanceOf(ConflictError);
+  });
+
   it("fails only the changes that fail alone: unowned entries, missing groups", async () => {
     const staff = await addGroup("create-fail-staff");
     const unowned = uniqueUsername("create-unowned");

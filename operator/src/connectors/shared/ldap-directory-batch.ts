@@ -37,8 +37,8 @@ export type Resolution = { ok: true; account: ResolvedAccount } | { ok: false; e
 export interface DirectoryBatchHost {
   apply: Apply;
   groups: GroupDirectory;
-  /** Per username: the account when Roster owns it, else the error `apply` gives for it. */
-  ownedAccounts(usernames: readonly string[]): Promise<Map<string, Resolution>>;
+  /** Per username: the account when Roster owns it, else the error `apply` gives for it (`concurrency` reads at once). */
+  ownedAccounts(usernames: readonly string[], concurrency: number): Promise<Map<string, Resolution>>;
   /** Creates (or converges) each account's entry without its roles, in input order. */
   createEntries(accounts: readonly DesiredAccount[], concurrency: number): Promise<Resolution[]>;
 }
@@ -64,7 +64,10 @@ async function changeMemberships(
   changes: MembershipChange[],
   concurrency: number,
 ): Promise<BatchOutcome[]> {
-  const accounts = await host.ownedAccounts(changes.map((change) => change.username));
+  const accounts = await host.ownedAccounts(
+    changes.map((change) => change.username),
+    concurrency,
+  );
   const accountErrors = new Map<string, RosterError>();
   const resolved = new Map<string, ResolvedAccount>();
   for (const [username, resolution] of accounts) {

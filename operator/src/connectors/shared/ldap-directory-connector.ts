@@ -92,38 +92,45 @@ export abstract class DirectoryConnector implements Connector {
 
   /**
    * What `find` gives for each username (its entry, none, or its error), with one search per
-   * LOOKUP_CHUNK usernames. When the server returned an entry our keys cannot place (it matched
-   * by rules the keys do not model), that chunk's usernames are looked up one by one instead, so
-   * the answer never differs from `find`.
+   * LOOKUP_CHUNK usernames, `concurrency` searches at once. When the server returned an entry our
+   * keys cannot place (it matched by rules the keys do not model), that chunk's usernames are
+   * looked up one by one instead, so the answer never differs from `find`.
    */
-  protected async findMany(usernames: readonly string[]): Promise<Map<string, AccountLookup>> {
+  protected async findMany(
+    usernames: readonly string[],
+    concurrency = 1,
+  ): Promise<Map<string, AccountLookup>> {
+    const chunks = chunked([...new Set(usernames)], LOOKUP_CHUNK);
+    const found = await mapConcurrently(chunks, concurrency, (chunk) => this.findChunk(chunk));
+    return new Map(found.flatMap((chunk) => [...chunk]));
+  }
+
+  private async findChunk(chunk: readonly string[]): Promise<Map<string, AccountLookup>> {
     const result = new Map<string, AccountLookup>();
-    for (const chunk of chunked([...new Set(usernames)], LOOKUP_CHUNK)) {
-      const entries = await this.transport.search(this.scope.usersBaseDN, {
-        scope: "sub",
-        filter: this.accountsFilterFor(chunk),
-        attributes: this.scope.attributes,
-        pageSize: this.scope.pageSize,
-        ...(this.scope.binaryAttributes ? { binaryAttributes: this.scope.binaryAttributes } : {}),
-      });
-      const { candidates, unassigned } = assignEntries(
-        chunk,
-        entries,
-        (username) => this.usernameKeys(username),
-        (entry) => this.entryKeys(entry),
+    const entries = await this.transport.search(this.scope.usersBaseDN, {
+      scope: "sub",
+      filter: this.accountsFilterFor(chunk),
+      attributes: this.scope.attributes,
+      pageSize: this.scope.pageSize,
+      ...(this.scope.binaryAttributes ? { binaryAttributes: this.scope.binaryAttributes } : {}),
+    });
+    const { candidates, unassigned } = assignEntries(
+      chunk,
+      entries,
+      (username) => this.usernameKeys(username),
+      (entry) => this.entryKeys(entry),
+    );
+    for (const username of chunk) {
+      const lookup = unassigned
+        ? () => this.find(username)
+        : async () => this.pick(candidates.get(username) ?? [], username);
+      result.set(
+        username,
+        await lookup().then(
+          (entry) => ({ entry }),
+          (err) => ({ error: asRosterError(err) }),
+        ),
       );
-      for (const username of chunk) {
-        const lookup = unassigned
-          ? () => this.find(username)
-          : async () => this.pick(candidates.get(username) ?? [], username);
-        result.set(
-          username,
-          await lookup().then(
-            (entry) => ({ entry }),
-            (err) => ({ error: asRosterError(err) }),
-          ),
-        );
-      }
     }
     return result;
   }
@@ -329,7 +336,7 @@ export abstract class DirectoryConnector implements Connector {
       {
         apply: (change) => this.apply(change),
         groups: this.groups,
-        ownedAccounts: (usernames) => this.ownedAccounts(usernames),
+        ownedAccounts: (usernames, concurrency) => this.ownedAccounts(usernames, concurrency),
         createEntries: (accounts, concurrency) => this.createEntries(accounts, concurrency),
       },
       changes,
@@ -338,9 +345,12 @@ export abstract class DirectoryConnector implements Connector {
   }
 
   /** For each username, its member value and id when Roster owns it, else apply's error. */
-  private async ownedAccounts(usernames: readonly string[]): Promise<Map<string, Resolution>> {
+  private async ownedAccounts(
+    usernames: readonly string[],
+    concurrency: number,
+  ): Promise<Map<string, Resolution>> {
     const resolved = new Map<string, Resolution>();
-    for (const [username, lookup] of await this.findMany(usernames)) {
+    for (const [username, lookup] of await this.findMany(usernames, concurrency)) {
       try {
         if ("error" in lookup) throw lookup.error;
         const entry = this.owned(username, lookup.entry);
@@ -358,7 +368,10 @@ export abstract class DirectoryConnector implements Connector {
     accounts: readonly DesiredAccount[],
     concurrency: number,
   ): Promise<Resolution[]> {
-    const lookups = await this.findMany(accounts.map((account) => account.username));
+    const lookups = await this.findMany(
+      accounts.map((account) => account.username),
+      concurrency,
+    );
     return mapConcurrently(accounts, concurrency, async (account): Promise<Resolution> => {
       try {
         const lookup = lookups.get(account.username) ?? { entry: undefined };
