@@ -69,6 +69,8 @@ interface SeriesEntry {
 }
 
 const NOTE_LIMIT = 1024;
+/** Dropped Events are reported in the log at most this often. */
+const DROP_LOG_INTERVAL_MS = 60_000;
 const SECRET_ASSIGNMENT =
   /\b(password|passwd|token|secret|authorization|api[-_]?key)(\s*[:=]\s*)(bearer\s+|basic\s+)?[^\s,;]+/gi;
 
@@ -102,6 +104,9 @@ export class EventRecorder {
   private readonly dropListeners: DropListener[] = [];
   private seq = 0;
   private droppedTotal = 0;
+  /** Drops already reported in the log, and when the log last reported them. */
+  private droppedLogged = 0;
+  private dropLoggedAt = -Infinity;
 
   constructor(private readonly options: EventRecorderOptions) {
     this.clock = options.clock ?? realClock;
@@ -143,7 +148,9 @@ export class EventRecorder {
 
   /** Drops the writes still queued and sends every pending series count now (call on shutdown). */
   async flush(): Promise<void> {
-    this.sends.discardQueued();
+    const discarded = this.sends.discardQueued();
+    if (discarded > 0)
+      this.options.logger.info({ discarded }, "event writes still queued at shutdown were dropped");
     await this.sends.idle();
     await Promise.all(
       [...this.series.values()].map((entry) => this.sendSeries(entry).catch(() => undefined)),
@@ -240,9 +247,17 @@ export class EventRecorder {
     return sent;
   }
 
+  /** Counts a dropped Event, tells the listeners, and says so in the log at most once a minute. */
   private drop(input: EventInput): Promise<void> {
     this.droppedTotal += 1;
     for (const listener of this.dropListeners) listener({ type: input.type, reason: input.reason });
+    const now = this.clock.now();
+    if (now - this.dropLoggedAt >= DROP_LOG_INTERVAL_MS) {
+      const dropped = this.droppedTotal - this.droppedLogged;
+      this.options.logger.info({ dropped }, "events dropped: too many to write at once (best effort)");
+      this.droppedLogged = this.droppedTotal;
+      this.dropLoggedAt = now;
+    }
     return Promise.resolve();
   }
 
