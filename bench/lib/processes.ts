@@ -112,6 +112,12 @@ export async function processStats(pid: number): Promise<ProcessStats> {
 }
 
 /**
+ * How long a process must stay idle to count as at steady state: long enough for V8's memory
+ * reducer, which starts about 8 s after allocation stops, to give unused heap back.
+ */
+export const IDLE_WINDOW_MS = 10_000;
+
+/**
  * Waits until process `pid` is idle: it used less than `maxCpuShare` of one core over the last
  * `windowMs` (sampled every second), or `timeoutMs` passed. Resolves with the seconds waited.
  * "Steady state" memory is read after this, once the work that follows a phase (status writes,
@@ -119,7 +125,7 @@ export async function processStats(pid: number): Promise<ProcessStats> {
  */
 export async function untilIdle(
   pid: number,
-  { windowMs = 3000, maxCpuShare = 0.03, timeoutMs = 120_000 } = {},
+  { windowMs = IDLE_WINDOW_MS, maxCpuShare = 0.03, timeoutMs = 120_000 } = {},
 ): Promise<number> {
   const started = performance.now();
   const samples: { at: number; cpu: number }[] = [];

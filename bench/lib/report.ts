@@ -2,7 +2,7 @@
  * The result of one benchmark run at one size, the goals it is held against, and its printed form.
  */
 import type { FloorResult } from "./native-floors.js";
-import type { ProcessStats } from "./processes.js";
+import { IDLE_WINDOW_MS, type ProcessStats } from "./processes.js";
 import type { ConvergenceResult, ResyncResult, RevocationResult } from "./scenarios.js";
 import type { Percentiles } from "./stats.js";
 import type { TargetKind } from "./targets.js";
@@ -188,7 +188,9 @@ export function formatResult(r: SizeResult): string {
     `   API server: ${r.resync.apiWrites} writes by resourceVersion; by resource ${JSON.stringify(r.resync.apiWritesByResource)}`,
   );
   lines.push("", "4./5. resources (RSS MiB now / peak, CPU seconds since start)");
-  lines.push("   (read once the operator is idle: under 3% of a core for 3 s; 'idle after' is the wait)");
+  lines.push(
+    `   (read once the operator is idle: under 3% of a core for ${IDLE_WINDOW_MS / 1000} s; 'idle after' is the wait)`,
+  );
   lines.push(
     "   phase            idle after  operator rss  peak   cpu  heap used/total     API server rss  peak   cpu",
   );
