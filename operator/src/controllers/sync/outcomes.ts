@@ -61,11 +61,32 @@ export function recordOutcomes(args: {
     }
     const entry = accountStatusEntry(state.key, outcome, previous?.entry.lastSyncTime ?? args.syncedAt);
     if (previous && sameEntry(previous.entry, entry)) continue;
+    entry.roles = sharedList(entry.roles);
+    entry.grants = sharedList(entry.grants);
     entry.lastSyncTime = args.syncedAt;
     state.entries.set(username, { user: intent.user, entry });
     changedUsers.push(intent.user);
   }
   return changedUsers;
+}
+
+/**
+ * One frozen array per distinct list of names: the roles and grants of status entries repeat
+ * across thousands of Users (everyone in a team has the same ones), and an entry is kept per User
+ * per Target. Bounded: forgotten wholesale past MAX_SHARED_LISTS distinct lists.
+ */
+const sharedLists = new Map<string, readonly string[]>();
+const MAX_SHARED_LISTS = 4096;
+
+function sharedList(values: string[]): string[] {
+  const key = values.join("\u0000");
+  let shared = sharedLists.get(key);
+  if (!shared) {
+    if (sharedLists.size >= MAX_SHARED_LISTS) sharedLists.clear();
+    shared = Object.freeze([...values]);
+    sharedLists.set(key, shared);
+  }
+  return shared as string[];
 }
 
 function sameEntry(a: object, b: object): boolean {
