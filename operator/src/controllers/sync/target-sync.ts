@@ -23,7 +23,6 @@ import {
 } from "../../runtime/index.js";
 import type { ConnectorPool } from "../connector-pool.js";
 import type { RosterMetrics } from "../metrics.js";
-import { RELEASE_HELD_CHANGES_ANNOTATION } from "../resources.js";
 import { grantView, targetView, userVersion, userView } from "../views.js";
 import { cutAhead } from "./cut-ahead.js";
 import { executePlan, type ExecuteOptions, type ExecutionReport } from "./execute.js";
@@ -34,6 +33,8 @@ import { recordOutcomes } from "./outcomes.js";
 import { ensurePasswordSecret } from "./passwords.js";
 import { changedUsernames, restrictTo } from "./scope.js";
 import { OperationAudit } from "./audit.js";
+import { keepUnfinishedDirty, noteNextClock, noteRevocationsDue } from "./pass-bookkeeping.js";
+import { concurrencyOf, syncIntervalMs, unusedReleaseToken } from "./target-spec.js";
 import {
   connectionVerdict,
   planStatus,
@@ -114,7 +115,7 @@ export class TargetSync {
       .filter((u): u is KubeObject => u !== undefined);
     const desired = this.desired(target, users, now);
     const usernames = [...desired.accounts.keys()];
-    this.noteRevocationsDue(state, desired, usernames, now);
+    noteRevocationsDue(state, desired, usernames, now, this.lastUserChange);
     try {
       const connector = await this.deps.pool.connectorFor(key, obj);
       await this.cutFirst(obj, target, state, desired, usernames, connector, ctx, now);
@@ -141,13 +142,13 @@ export class TargetSync {
     const userObjs = this.usersToDecide(state, full, now);
     this.deps.state.passDecides(key, new Map(userObjs.map((u) => [u.metadata?.name ?? "", userVersion(u)])));
     const desired = this.desired(target, userObjs, now);
-    this.noteNextClock(state, desired, userObjs.length === this.deps.users.list().length);
+    noteNextClock(state, desired, userObjs.length === this.deps.users.list().length);
     const usernames = full ? [...desired.accounts.keys()] : changedUsernames(desired, state);
     if (!full && usernames.length === 0) {
       this.markProcessed(state, userObjs, []);
       return this.finish(obj, target, state, undefined, ctx);
     }
-    this.noteRevocationsDue(state, desired, usernames, now);
+    noteRevocationsDue(state, desired, usernames, now, this.lastUserChange);
     const cut = full ? 0 : await this.cutFirst(obj, target, state, desired, usernames, connector, ctx, now);
     const presumed = full ? new Set<string>() : presumedAbsent(state, target, desired, usernames);
     let observed: ObservedAccount[];
@@ -189,7 +190,7 @@ export class TargetSync {
       syncedAt: toKubeTime(now),
     });
     this.markProcessed(state, userObjs, changedUsers);
-    this.keepUnfinishedDirty(state, desired, usernames);
+    keepUnfinishedDirty(state, desired, usernames);
     return this.finish(obj, target, state, report, ctx);
   }
 
@@ -211,21 +212,6 @@ export class TargetSync {
     const names = [...state.dirtyUsers];
     state.dirtyUsers.clear();
     return names.map((name) => this.deps.users.get(name)).filter((u): u is KubeObject => u !== undefined);
-  }
-
-  /** The next clock transition: exact after deciding on everyone, else the earliest known. */
-  private noteNextClock(state: TargetState, desired: TargetDesiredState, everyone: boolean): void {
-    const next = desired.nextTransition;
-    if (everyone || state.nextClock === undefined) state.nextClock = next;
-    else if (next !== undefined) state.nextClock = Math.min(state.nextClock, next);
-  }
-
-  /** Users whose accounts did not converge (failed, held, not run) are decided on again next pass. */
-  private keepUnfinishedDirty(state: TargetState, desired: TargetDesiredState, usernames: string[]): void {
-    for (const username of usernames) {
-      const intent = desired.accounts.get(username);
-      if (intent && !state.converged.has(username)) state.dirtyUsers.add(intent.user);
-    }
   }
 
   /**
@@ -284,21 +270,8 @@ export class TargetSync {
     for (const user of new Set(changedUsers)) this.deps.onUserChanged(user);
   }
 
-  /** Remembers when each revocation became due, for roster_revocation_latency_seconds. */
-  private noteRevocationsDue(
-    state: TargetState,
-    desired: TargetDesiredState,
-    usernames: string[],
-    now: number,
-  ) {
-    for (const username of usernames) {
-      const intent = desired.accounts.get(username);
-      if (!intent || intent.enabled || state.revocationDueAt.has(username)) continue;
-      if (!state.observed.get(username)?.enabled) continue;
-      const due = intent.leftAt ?? this.deps.state.lastUserChange(intent.user) ?? now;
-      state.revocationDueAt.set(username, Math.min(due, now));
-    }
-  }
+  private readonly lastUserChange = (userName: string): number | undefined =>
+    this.deps.state.lastUserChange(userName);
 
   private readonly markerFor = (userName: string): string => {
     const user = this.deps.users.get(userName);
@@ -448,19 +421,4 @@ export class TargetSync {
     await this.deps.pool.release(key);
     return done;
   }
-}
-
-/** The Target's release-held-changes annotation value, when it has not released a hold yet. */
-function unusedReleaseToken(obj: KubeObject, state: TargetState): string | undefined {
-  const token = obj.metadata?.annotations?.[RELEASE_HELD_CHANGES_ANNOTATION];
-  return token !== undefined && token !== state.usedReleaseToken ? token : undefined;
-}
-
-function syncIntervalMs(obj: KubeObject): number {
-  const seconds = (obj.spec as { syncIntervalSeconds?: number } | undefined)?.syncIntervalSeconds ?? 300;
-  return seconds * 1000;
-}
-
-function concurrencyOf(obj: KubeObject): number {
-  return (obj.spec as { concurrency?: number } | undefined)?.concurrency ?? 4;
 }
