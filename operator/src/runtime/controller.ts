@@ -117,8 +117,14 @@ export class Controller {
 
   private async processItem(item: QueueItem): Promise<void> {
     const reconcileID = randomUUID();
+    const parent = this.logger;
+    let logger: Logger | undefined;
     const ctx: ReconcileContext = {
-      logger: this.logger.child({ key: item.key, reconcileID }),
+      // Made on first use: most reconciles log nothing, and a pino child (with redaction) per
+      // reconcile cost a quarter of a second when 10,000 Users are reconciled at start.
+      get logger() {
+        return (logger ??= parent.child({ key: item.key, reconcileID }));
+      },
       signal: this.abort.signal,
       reconcileID,
       lane: item.lane,
