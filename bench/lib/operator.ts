@@ -11,19 +11,25 @@ import { spawnNode, type Child } from "./processes.js";
 
 const DEPLOYMENT = "manifests/base/deployment.yaml";
 
+/** The environment variables of the shipped Deployment's operator container that shape its memory. */
+const RUNTIME_ENV = ["NODE_OPTIONS", "MALLOC_ARENA_MAX"];
+
 /**
- * NODE_OPTIONS of the operator container in the shipped Deployment (the V8 heap ceiling), so the
- * benchmark's operator runs with the same memory settings as production.
+ * Those variables as the shipped Deployment sets them (the V8 heap ceiling and young generation,
+ * glibc's arenas), so the benchmark's operator runs with the same memory settings as production.
  */
-export async function productionNodeOptions(): Promise<string> {
+export async function productionRuntimeEnv(): Promise<Record<string, string>> {
   const docs = parseAllDocuments(await readFile(DEPLOYMENT, "utf8")).map((d) => d.toJS() as unknown);
   const deployment = docs.find((d) => (d as { kind?: string } | null)?.kind === "Deployment") as
     | { spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } }
     | undefined;
   const env = deployment?.spec.template.spec.containers[0]?.env ?? [];
-  const value = env.find((e) => e.name === "NODE_OPTIONS")?.value;
-  if (value === undefined) throw new Error(`${DEPLOYMENT} sets no NODE_OPTIONS for the operator`);
-  return value;
+  const runtime = Object.fromEntries(
+    env.filter((e) => RUNTIME_ENV.includes(e.name) && e.value !== undefined).map((e) => [e.name, e.value!]),
+  );
+  if (runtime.NODE_OPTIONS === undefined)
+    throw new Error(`${DEPLOYMENT} sets no NODE_OPTIONS for the operator`);
+  return runtime;
 }
 
 export interface OperatorChild {
@@ -62,7 +68,7 @@ export async function startOperatorChild(
     ],
     {
       nodeArgs,
-      env: { NODE_OPTIONS: await productionNodeOptions() },
+      env: await productionRuntimeEnv(),
       ...(compiledRoot ? { compiledRoot } : {}),
     },
   );

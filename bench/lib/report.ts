@@ -137,7 +137,13 @@ export function formatResult(r: SizeResult): string {
   }
   lines.push(`   all targets: ${f(r.convergence.totalSeconds)} s`);
   for (const [kind, counts] of Object.entries(r.convergence.requests ?? {})) {
-    lines.push(`   ${kind} requests by the operator: ${JSON.stringify(counts)}`);
+    const means = r.convergence.requestMeanMs?.[kind as TargetKind] ?? {};
+    const timing = Object.entries(means)
+      .map(([method, ms]) => `${method} ${f(ms, 0)} ms`)
+      .join(", ");
+    lines.push(
+      `   ${kind} requests by the operator: ${JSON.stringify(counts)}${timing ? `; mean ${timing}` : ""}`,
+    );
   }
   lines.push(
     "",

@@ -31,6 +31,8 @@ export interface ConvergenceResult {
   totalSeconds: number;
   /** Requests the operator sent to targets behind a counting proxy (SCIM), by method. */
   requests: Partial<Record<TargetKind, Record<string, number>>>;
+  /** Their mean duration by method, ms (how long the application took to answer). */
+  requestMeanMs?: Partial<Record<TargetKind, Record<string, number>>>;
 }
 
 /**
@@ -87,7 +89,23 @@ export async function convergence(
   const requests = Object.fromEntries(
     env.targets.flatMap((t) => (t.requestCounts ? [[t.kind, t.requestCounts()]] : [])),
   ) as ConvergenceResult["requests"];
-  return { users: count, apiWriteSeconds, perTargetSeconds: done, totalSeconds: seconds(start), requests };
+  const requestMeanMs = Object.fromEntries(
+    env.targets.flatMap((t) => {
+      const timings = t.requestTimings?.();
+      if (!timings) return [];
+      return [
+        [t.kind, Object.fromEntries(Object.entries(timings).map(([m, x]) => [m, x.totalMs / x.count]))],
+      ];
+    }),
+  ) as ConvergenceResult["requestMeanMs"];
+  return {
+    users: count,
+    apiWriteSeconds,
+    perTargetSeconds: done,
+    totalSeconds: seconds(start),
+    requests,
+    requestMeanMs,
+  };
 }
 
 // ---------------------------------------------------------------- 2. revocation latency
