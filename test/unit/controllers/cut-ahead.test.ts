@@ -50,6 +50,41 @@ describe("cutAhead", () => {
     expect(cut).toBe(1);
   });
 
+  it("waits for a cut of the same account already running instead of repeating it", async () => {
+    const { state, desired, applied } = setup();
+    let release: () => void = () => undefined;
+    const slow = {
+      apply: async (change: AccountChange) => {
+        applied.push(`${change.op}:${change.op === "create" ? change.account.username : change.username}`);
+        await new Promise<void>((resolve) => (release = resolve));
+        return { id: "id" };
+      },
+    } as unknown as Connector;
+    const input = {
+      target: target(),
+      state,
+      desired,
+      usernames: ["ann"],
+      connector: slow,
+      markerFor: () => "roster:x",
+      now: 0,
+      // As the audit does: a successful disable shows in the sync's picture of the target.
+      execute: {
+        concurrency: 1,
+        onSuccess: () => state.observed.set("ann", { ...account("ann"), enabled: false }),
+      },
+    };
+    const lane = cutAhead(input);
+    await new Promise((r) => setTimeout(r, 0));
+    const pass = cutAhead(input);
+    await new Promise((r) => setTimeout(r, 0));
+    release();
+    expect(await lane).toBe(1);
+    expect(await pass).toBe(0);
+    expect(applied).toEqual(["disable:ann"]);
+    expect(state.cutsInFlight.size).toBe(0);
+  });
+
   it("hands each disable the id the sync last saw the account owned with", async () => {
     const { state, desired, connector, changes } = setup();
     state.observed.set("ann", { ...account("ann"), id: "scim-id-of-ann" });

@@ -11,6 +11,7 @@ import type { TargetDesiredState } from "../../engine/desired.js";
 import { isDestructive, massChangeGuard } from "../../engine/guard.js";
 import type { TargetView } from "../../engine/model.js";
 import { planTarget, type PlannedOperation } from "../../engine/plan.js";
+import { usernameOf } from "./effects.js";
 import { executePlan, type ExecuteOptions } from "./execute.js";
 import { restrictTo } from "./scope.js";
 import type { TargetState } from "./target-state.js";
@@ -31,6 +32,8 @@ export interface CutAheadInput {
 /** Runs the cut for the leavers among `usernames`; returns how many disables/deletes succeeded. */
 export async function cutAhead(input: CutAheadInput): Promise<number> {
   const { state, usernames } = input;
+  // A cut of the same account already running (the lane beside a pass) is waited for, not repeated.
+  await settledCuts(state, usernames);
   const known = usernames.flatMap((u) => state.observed.get(u) ?? []);
   if (known.length === 0) return 0;
   const plan = planTarget({
@@ -45,13 +48,26 @@ export async function cutAhead(input: CutAheadInput): Promise<number> {
   if (cut.length === 0) return 0;
   if (massChangeGuard(cut, state.observed.size, input.target, false).held) return 0;
   const { onSuccess, ...options } = input.execute;
-  const report = await executePlan(input.connector, cut, {
+  const running = executePlan(input.connector, cut, {
     ...options,
     onResult: (operation, error, ms, id) => {
       if (!error) onSuccess(operation, error, ms, id);
     },
   });
-  return report.succeeded.length;
+  const cutUsernames = cut.map((operation) => usernameOf(operation.change));
+  for (const username of cutUsernames) state.cutsInFlight.set(username, running);
+  try {
+    return (await running).succeeded.length;
+  } finally {
+    for (const username of cutUsernames)
+      if (state.cutsInFlight.get(username) === running) state.cutsInFlight.delete(username);
+  }
+}
+
+/** Waits until no cut of these accounts is running (whatever its outcome). */
+export async function settledCuts(state: TargetState, usernames: readonly string[]): Promise<void> {
+  const running = usernames.flatMap((u) => state.cutsInFlight.get(u) ?? []);
+  if (running.length > 0) await Promise.allSettled(running);
 }
 
 function withKnownId(operation: PlannedOperation, state: TargetState): PlannedOperation {

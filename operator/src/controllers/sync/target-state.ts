@@ -42,6 +42,8 @@ export interface TargetState {
    * the lane just disabled); the next pass decides on them afresh.
    */
   cutDuringPass: Set<string>;
+  /** Cuts running now (the lane's or a pass's), by username: another cut of the account waits for it. */
+  cutsInFlight: Map<string, Promise<unknown>>;
   lastFullSync: number | undefined;
   /** The Target generation the last full sync ran for; a spec change forces a full sync. */
   fullSyncGeneration: number | undefined;
@@ -96,6 +98,7 @@ export class ProvisioningState {
         revocationDueAt: new Map(),
         cutCandidates: new Set(),
         cutDuringPass: new Set(),
+        cutsInFlight: new Map(),
         mustObserve: new Set(),
         lastFullSync: undefined,
         fullSyncGeneration: undefined,

@@ -24,7 +24,7 @@ import {
 import type { ConnectorPool } from "../connector-pool.js";
 import type { RosterMetrics } from "../metrics.js";
 import { grantView, targetView, userVersion, userView } from "../views.js";
-import { cutAhead } from "./cut-ahead.js";
+import { cutAhead, settledCuts } from "./cut-ahead.js";
 import { executePlan, type ExecuteOptions, type ExecutionReport } from "./execute.js";
 import { rateLimitFor } from "./rate-limit.js";
 import { presumedAbsent, readAll, readSome } from "./target-reads.js";
@@ -342,7 +342,14 @@ export class TargetSync {
     // Users the cut lane decided on meanwhile changed after this pass decided: only cuts run.
     const outdated = (o: PlannedOperation) =>
       !isDestructive(o) && o.user !== undefined && state.cutDuringPass.has(o.user);
-    const runnable = allowed.filter((o) => !outdated(o));
+    await settledCuts(
+      state,
+      allowed.map((o) => usernameOf(o.change)),
+    );
+    // A disable the cut lane made while this pass read is not made again.
+    const disabledMeanwhile = (o: PlannedOperation) =>
+      o.change.op === "disable" && state.observed.get(o.change.username)?.enabled === false;
+    const runnable = allowed.filter((o) => !outdated(o) && !disabledMeanwhile(o));
     await this.attachPasswords(obj, target, runnable);
     const report = await executePlan(connector, runnable, this.executeOptions(obj, target, state, ctx));
     return { ...report, notRun: [...held, ...allowed.filter(outdated)] };
