@@ -50,12 +50,7 @@ export {
 export { toMicroTime, parseKubeTime } from "./kube/micro-time.js";
 export { loadKubeConfig, KubeConfigFile, type ClusterAccess } from "./kube/kubeconfig.js";
 export { Store, byField, byLabel, type IndexFunc, type StoreChange } from "./informer/store.js";
-export {
-  Informer,
-  slimForCache,
-  type EventHandler,
-  type InformerOptions,
-} from "./informer/informer.js";
+export { Informer, slimForCache, type EventHandler, type InformerOptions } from "./informer/informer.js";
 export {
   enqueueKeys,
   enqueueObject,
