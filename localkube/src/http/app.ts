@@ -186,6 +186,8 @@ export function createRequestListener(app: AppOptions): (req: IncomingMessage, r
   return (req, res) => {
     handle(app, req, res).catch((err: unknown) => {
       if (err instanceof ApiError) return sendError(res, err);
+      // The client went away before its request was read (it aborted it): nobody to answer.
+      if (req.destroyed && (err as { code?: string }).code === "ECONNRESET") return;
       app.onError(err);
       sendError(res, internalError(err instanceof Error ? err.message : "unexpected error"));
     });
