@@ -1,6 +1,10 @@
 import { startLocalKube, type LocalKube } from "../../harness/localkube.js";
 import { FakeClock } from "../../../operator/src/runtime/fake-clock.js";
-import { EVENTS, EventRecorder } from "../../../operator/src/runtime/events/event-recorder.js";
+import {
+  EVENTS,
+  EventRecorder,
+  type EventRecorderOptions,
+} from "../../../operator/src/runtime/events/event-recorder.js";
 import type { KubeObject } from "../../../operator/src/runtime/kube/resource.js";
 import { CONFIGMAPS, CountingClient, configMap, quietLogger, waitFor } from "./fixtures.js";
 
@@ -10,6 +14,17 @@ interface EventObject extends KubeObject {
   type?: string;
   series?: { count: number; lastObservedTime: string };
   regarding?: { name?: string; uid?: string };
+}
+
+/** A recorder writing through `client` under the test's controller name; `options` override the rest. */
+function testRecorder(client: CountingClient, options: Partial<EventRecorderOptions>): EventRecorder {
+  return new EventRecorder({
+    client,
+    logger: quietLogger(),
+    reportingController: "runtime.test/controller",
+    reportingInstance: "test-0",
+    ...options,
+  });
 }
 
 describe("EventRecorder against the local API server", () => {
@@ -26,12 +41,7 @@ describe("EventRecorder against the local API server", () => {
 
   it("aggregates a flapping error into one Event with a growing series count", async () => {
     const subject = await client.create(CONFIGMAPS, configMap("default", "flappy"));
-    const recorder = new EventRecorder({
-      client,
-      logger: quietLogger(),
-      reportingController: "runtime.test/controller",
-      reportingInstance: "test-0",
-    });
+    const recorder = testRecorder(client, {});
     const failure = {
       type: "Warning" as const,
       reason: "SyncFailed",
@@ -63,12 +73,8 @@ describe("EventRecorder against the local API server", () => {
   it("sends buffered repeats after the flush interval and starts a new Event after the window", async () => {
     const clock = new FakeClock(Date.now());
     const subject = await client.create(CONFIGMAPS, configMap("default", "windowed"));
-    const recorder = new EventRecorder({
-      client,
+    const recorder = testRecorder(client, {
       clock,
-      logger: quietLogger(),
-      reportingController: "runtime.test/controller",
-      reportingInstance: "test-0",
       windowMs: 600_000,
       flushIntervalMs: 30_000,
     });
@@ -90,12 +96,8 @@ describe("EventRecorder against the local API server", () => {
   it("remembers at most maxSeries series, forgetting the oldest, and forgets expired ones", async () => {
     const clock = new FakeClock(Date.now());
     const subject = await client.create(CONFIGMAPS, configMap("default", "bounded"));
-    const recorder = new EventRecorder({
-      client,
+    const recorder = testRecorder(client, {
       clock,
-      logger: quietLogger(),
-      reportingController: "runtime.test/controller",
-      reportingInstance: "test-0",
       windowMs: 600_000,
       maxSeries: 3,
     });
@@ -120,12 +122,8 @@ describe("EventRecorder against the local API server", () => {
   it("drops Events recorded while its send queue is full, reporting each drop, and sends the rest", async () => {
     const clock = new FakeClock(Date.now());
     const subject = await client.create(CONFIGMAPS, configMap("default", "flooded"));
-    const recorder = new EventRecorder({
-      client,
+    const recorder = testRecorder(client, {
       clock,
-      logger: quietLogger(),
-      reportingController: "runtime.test/controller",
-      reportingInstance: "test-0",
       qps: 1,
       burst: 1,
       maxQueued: 2,
@@ -152,12 +150,8 @@ describe("EventRecorder against the local API server", () => {
   it("folds repeats recorded while the create waits in the queue into its series", async () => {
     const clock = new FakeClock(Date.now());
     const subject = await client.create(CONFIGMAPS, configMap("default", "queued-repeats"));
-    const recorder = new EventRecorder({
-      client,
+    const recorder = testRecorder(client, {
       clock,
-      logger: quietLogger(),
-      reportingController: "runtime.test/controller",
-      reportingInstance: "test-0",
       qps: 1,
       burst: 1,
       concurrency: 1,
