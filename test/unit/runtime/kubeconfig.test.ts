@@ -188,6 +188,50 @@ describe("loadKubeConfig", () => {
     expect(options.headers).toEqual({ Authorization: "Bearer from-clusters-file" });
   });
 
+  it("treats a non-empty $KUBECONFIG as authoritative: no fallback to ~/.kube/config", async () => {
+    await mkdir(path.join(dir, ".kube"));
+    await writeFile(path.join(dir, ".kube", "config"), kubeconfig({ user: { token: "home-secret" } }));
+    const list = [path.join(dir, "missing-a"), path.join(dir, "missing-b")].join(path.delimiter);
+    let message = "";
+    try {
+      loadKubeConfig(undefined, { HOME: dir, KUBECONFIG: list });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe(
+      `no kubeconfig found: none of the files in $KUBECONFIG (${JSON.stringify(list)}) exists`,
+    );
+    expect(message).not.toContain("home-secret");
+
+    const options: https.RequestOptions = {};
+    await loadKubeConfig(undefined, { HOME: dir, KUBECONFIG: "" }).applyToHTTPSOptions(options);
+    expect(options.headers).toEqual({ Authorization: "Bearer home-secret" });
+  });
+
+  it("hands client-node the $KUBECONFIG files merged as kubectl does, skipping missing ones", async () => {
+    const credential = JSON.stringify({
+      apiVersion: "client.authentication.k8s.io/v1",
+      kind: "ExecCredential",
+      status: { token: "from-first-file" },
+    });
+    const exec = {
+      apiVersion: "client.authentication.k8s.io/v1",
+      command: process.execPath,
+      args: ["-e", `process.stdout.write(${JSON.stringify(credential)})`],
+      interactiveMode: "Never",
+    };
+    const first = path.join(dir, "first");
+    const second = path.join(dir, "second");
+    await writeFile(first, kubeconfig({ user: { token: undefined, exec } }));
+    await writeFile(second, kubeconfig({ cluster: { server: "https://other:6443" }, current: "ctx2" }));
+    process.env.KUBECONFIG = [path.join(dir, "missing"), first, second].join(path.delimiter);
+    const config = loadKubeConfig();
+    const options: https.RequestOptions = {};
+    await config.applyToHTTPSOptions(options);
+    expect(config.getCurrentCluster()?.server).toBe("https://api.example:6443");
+    expect((options.headers as Record<string, string>).Authorization).toBe("Bearer from-first-file");
+  });
+
   it("hands an exec plugin to client-node, loaded only then", async () => {
     const file = path.join(dir, "config");
     const credential = JSON.stringify({

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type * as https from "node:https";
-import type { KubeConfig as ClientNodeKubeConfig } from "@kubernetes/client-node";
+import type { Cluster, Context, KubeConfig as ClientNodeKubeConfig, User } from "@kubernetes/client-node";
 import { isIPv6 } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -125,20 +125,58 @@ export class KubeConfigFile implements ClusterAccess {
 
 /**
  * Loads credentials as kubectl and client-node find them: from `file` when given, otherwise
- * $KUBECONFIG (a list of files, merged), ~/.kube/config, then the pod's service account.
+ * $KUBECONFIG, ~/.kube/config, then the pod's service account.
+ *
+ * A non-empty $KUBECONFIG is authoritative, as for kubectl: its files that exist are merged, the
+ * ones that do not are skipped, and ~/.kube/config is never read. When none of them exists the
+ * configuration is empty, so only a pod's service account can stand in (as client-go's in-cluster
+ * fallback does); otherwise the error names the $KUBECONFIG value.
+ * `env` is read for $KUBECONFIG, $HOME and the in-cluster variables.
  */
-export function loadKubeConfig(file?: string): KubeConfigFile {
+export function loadKubeConfig(file?: string, env: NodeJS.ProcessEnv = process.env): KubeConfigFile {
   if (file) return new KubeConfigFile(readKubeconfig(file), (kc) => kc.loadFromFile(file));
-  const fromEnv = (process.env.KUBECONFIG ?? "").split(path.delimiter).filter((f) => f && existsSync(f));
+  const envList = env.KUBECONFIG ?? "";
+  const fromEnv = envList.split(path.delimiter).filter((f) => f && existsSync(f));
   if (fromEnv.length > 0)
-    return new KubeConfigFile(mergeKubeconfigs(fromEnv.map(readKubeconfig)), (kc) => kc.loadFromDefault());
-  const home = path.join(homedir(), ".kube", "config");
-  if (existsSync(home)) return new KubeConfigFile(readKubeconfig(home), (kc) => kc.loadFromFile(home));
-  const inCluster = inClusterConfig(SERVICE_ACCOUNT_DIR);
+    return new KubeConfigFile(mergeKubeconfigs(fromEnv.map(readKubeconfig)), (kc) =>
+      loadMergedIntoClientNode(kc, fromEnv),
+    );
+  const home = path.join(env.HOME || homedir(), ".kube", "config");
+  if (envList === "" && existsSync(home))
+    return new KubeConfigFile(readKubeconfig(home), (kc) => kc.loadFromFile(home));
+  const inCluster = inClusterConfig(SERVICE_ACCOUNT_DIR, env);
   if (inCluster) return new KubeConfigFile(inCluster, (kc) => kc.loadFromCluster());
+  if (envList !== "")
+    throw new Error(
+      `no kubeconfig found: none of the files in $KUBECONFIG (${JSON.stringify(envList)}) exists`,
+    );
   throw new Error(
     "no kubeconfig found: pass one, set $KUBECONFIG, create ~/.kube/config, or run in a pod with a service account",
   );
+}
+
+/**
+ * Loads `files` into client-node merged as kubectl merges them (the first file to name an entry or
+ * a current context wins); client-node's own merge refuses a name defined twice.
+ */
+function loadMergedIntoClientNode(kc: ClientNodeKubeConfig, files: readonly string[]): void {
+  const clusters = new Map<string, Cluster>();
+  const users = new Map<string, User>();
+  const contexts = new Map<string, Context>();
+  let currentContext: string | undefined;
+  for (const file of files) {
+    kc.loadFromFile(file);
+    for (const c of kc.getClusters()) if (!clusters.has(c.name)) clusters.set(c.name, c);
+    for (const u of kc.getUsers()) if (!users.has(u.name)) users.set(u.name, u);
+    for (const c of kc.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
+    currentContext ||= kc.getCurrentContext();
+  }
+  kc.loadFromOptions({
+    clusters: [...clusters.values()],
+    users: [...users.values()],
+    contexts: [...contexts.values()],
+    currentContext,
+  });
 }
 
 function readKubeconfig(file: string): KubeconfigDocument {
