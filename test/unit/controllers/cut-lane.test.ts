@@ -1,12 +1,14 @@
 /**
  * The cut lane beside a running pass, with a fake connector whose bulk read the test holds: the
  * lane cuts a leaver while the pass waits on its read, and the pass, which decided on the leaver
- * before the leave, must not undo the cut when its read shows the account disabled.
+ * before the leave, must not undo the cut when its read shows the account disabled. A pass's read
+ * waits for the cuts running on its Target (cutsQuiet).
  */
 import pino from "pino";
 import { Registry } from "prom-client";
 import { RosterMetrics } from "../../../operator/src/controllers/metrics.js";
 import type { ConnectorPool } from "../../../operator/src/controllers/connector-pool.js";
+import { cutsQuiet } from "../../../operator/src/controllers/sync/cut-ahead.js";
 import { ProvisioningState } from "../../../operator/src/controllers/sync/target-state.js";
 import { TargetSync } from "../../../operator/src/controllers/sync/target-sync.js";
 import type { AccountChange, Connector, ObservedAccount } from "../../../operator/src/engine/connector.js";
@@ -22,9 +24,9 @@ import {
 
 const KEY = "ns/crm";
 
-const user = (name: string, state: string, generation: number): KubeObject => ({
+const user = (name: string, state: string, generation: number, title = "Engineer"): KubeObject => ({
   metadata: { name, generation },
-  spec: { username: name, state, email: `${name}@example.com` },
+  spec: { username: name, state, email: `${name}@example.com`, title },
 });
 
 const target = (generation: number): KubeObject => ({
@@ -43,10 +45,16 @@ const grant: KubeObject = {
  */
 class HeldConnector {
   applied: string[] = [];
+  /** Reads and finished disables, in the order they happened. */
+  log: string[] = [];
   listed = 0;
   held = false;
+  /** While set, a disable waits until releaseDisables(). */
+  holdDisables = false;
+  heldDisables = 0;
   private readonly accounts = new Map<string, ObservedAccount>();
   private release: (() => void) | undefined;
+  private releaseHeldDisables: Array<() => void> = [];
 
   async list(): Promise<ObservedAccount[]> {
     this.listed += 1;
@@ -56,13 +64,22 @@ class HeldConnector {
   answer(): void {
     this.release?.();
   }
+  releaseDisables(): void {
+    for (const release of this.releaseHeldDisables.splice(0)) release();
+  }
   async observe(username: string): Promise<ObservedAccount | undefined> {
+    this.log.push(`observe:${username}`);
     const found = this.accounts.get(username);
     return found && structuredClone(found);
   }
   async apply(change: AccountChange) {
     const who = change.op === "create" ? change.account.username : change.username;
     this.applied.push(`${change.op}:${who}`);
+    if (change.op === "disable" && this.holdDisables) {
+      this.heldDisables += 1;
+      await new Promise<void>((resolve) => this.releaseHeldDisables.push(resolve));
+    }
+    if (change.op === "disable") this.log.push(`disabled:${who}`);
     const current = this.accounts.get(who);
     if (change.op === "create") {
       const { username, ownerMarker: owner, enabled, attributes, roles } = change.account;
@@ -163,5 +180,45 @@ describe("the cut lane beside a running pass", () => {
     expect(connector.applied).toEqual([]);
     await sync.reconcile(KEY, ctx);
     expect(connector.applied).toEqual(["disable:ann", "removeRoles:ann"]);
+  });
+
+  it("lets a pass read only once the cuts running on its Target have ended", async () => {
+    const { users, connector, state, sync, ctx } = setup();
+    await sync.reconcile(KEY, ctx);
+    connector.log = [];
+    connector.applied = [];
+
+    // A pass is running (it took its Users already) when ann leaves: the lane cuts her, and the
+    // target is slow to answer the disable.
+    state.passStarted(KEY);
+    users.upsert(user("ann", "Terminated", 2));
+    state.forTarget(KEY).cutCandidates.add("ann");
+    connector.holdDisables = true;
+    const lane = sync.cutLane(KEY, ctx);
+    await until("the lane's disable sent", () => connector.heldDisables === 1);
+    state.passEnded(KEY);
+
+    // Bob moves: the next pass must read his account, but only after ann's cut has ended.
+    users.upsert(user("bob", "Active", 2, "Manager"));
+    state.noteUserChange("bob", Date.now());
+    const pass = sync.reconcile(KEY, ctx);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(connector.log).toEqual([]);
+
+    connector.releaseDisables();
+    await Promise.all([lane, pass]);
+    expect(connector.log).toEqual(["disabled:ann", "observe:bob"]);
+    expect(connector.applied.filter((a) => a.endsWith(":bob"))).toEqual(["update:bob"]);
+  });
+
+  it("waits for running cuts no longer than its limit", async () => {
+    const { state } = setup();
+    const targetState = state.forTarget(KEY);
+    targetState.cutsInFlight.set("ann", new Promise(() => undefined));
+    const started = performance.now();
+    await cutsQuiet(targetState, 50);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(45);
+    expect(waited).toBeLessThan(2_000);
   });
 });

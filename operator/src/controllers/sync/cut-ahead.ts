@@ -70,6 +70,44 @@ export async function settledCuts(state: TargetState, usernames: readonly string
   if (running.length > 0) await Promise.allSettled(running);
 }
 
+/** How long a pass's read waits at most for running cuts (cutsQuiet). */
+export const READ_WAITS_FOR_CUTS_MAX_MS = 30_000;
+/** After the cuts it waited for ended, how long the Target must stay without a cut to count as quiet. */
+const QUIET_MS = 20;
+
+/**
+ * Waits, for at most `maxWaitMs`, until no cut runs on the Target (a pass's or the lane's) and the
+ * cut lane is idle. A pass's read yields to a burst of leavers' cuts, which share the target's
+ * capacity: with 1,000 leavers at once, the clean-up reads of each pass used to slow down the
+ * disables of the next leavers. Reads are never dropped, only delayed while cuts run.
+ */
+export async function cutsQuiet(
+  state: TargetState,
+  maxWaitMs: number = READ_WAITS_FOR_CUTS_MAX_MS,
+): Promise<void> {
+  const deadline = performance.now() + maxWaitMs;
+  for (;;) {
+    const running: Promise<unknown>[] = [...new Set(state.cutsInFlight.values())];
+    if (state.cutLaneRun) running.push(state.cutLaneRun);
+    const left = deadline - performance.now();
+    if (running.length === 0 || left <= 0) return;
+    await within(Promise.allSettled(running), left);
+    // A lane run queued behind the one that ended starts within a moment.
+    await within(new Promise<void>(() => undefined), Math.min(QUIET_MS, deadline - performance.now()));
+  }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first (no timer is left behind). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
+  try {
+    await Promise.race([promise, elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function withKnownId(operation: PlannedOperation, state: TargetState): PlannedOperation {
   const change = operation.change;
   if (change.op !== "disable") return operation;

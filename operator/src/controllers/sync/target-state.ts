@@ -44,6 +44,8 @@ export interface TargetState {
   cutDuringPass: Set<string>;
   /** Cuts running now (the lane's or a pass's), by username: another cut of the account waits for it. */
   cutsInFlight: Map<string, Promise<unknown>>;
+  /** The cut lane's run in progress, if any: a pass's read waits for it (cutsQuiet). */
+  cutLaneRun: Promise<unknown> | undefined;
   lastFullSync: number | undefined;
   /** The Target generation the last full sync ran for; a spec change forces a full sync. */
   fullSyncGeneration: number | undefined;
@@ -99,6 +101,7 @@ export class ProvisioningState {
         cutCandidates: new Set(),
         cutDuringPass: new Set(),
         cutsInFlight: new Map(),
+        cutLaneRun: undefined,
         mustObserve: new Set(),
         lastFullSync: undefined,
         fullSyncGeneration: undefined,

@@ -24,7 +24,7 @@ import {
 import type { ConnectorPool } from "../connector-pool.js";
 import type { RosterMetrics } from "../metrics.js";
 import { grantView, targetView, userVersion, userView } from "../views.js";
-import { cutAhead, settledCuts } from "./cut-ahead.js";
+import { cutAhead, cutsQuiet, settledCuts } from "./cut-ahead.js";
 import { executePlan, type ExecuteOptions, type ExecutionReport } from "./execute.js";
 import { rateLimitFor } from "./rate-limit.js";
 import { presumedAbsent, readAll, readSome } from "./target-reads.js";
@@ -116,15 +116,34 @@ export class TargetSync {
     const desired = this.desired(target, users, now);
     const usernames = [...desired.accounts.keys()];
     noteRevocationsDue(state, desired, usernames, now, this.lastUserChange);
+    const run = this.laneCut(key, obj, target, state, desired, usernames, ctx, now);
+    state.cutLaneRun = run;
+    try {
+      await run;
+    } finally {
+      if (state.cutLaneRun === run) state.cutLaneRun = undefined;
+    }
+    return done;
+  };
+
+  /** The lane's cut itself: best effort, since these Users stay dirty and the next pass cuts them first. */
+  private async laneCut(
+    key: string,
+    obj: KubeObject,
+    target: TargetView,
+    state: TargetState,
+    desired: TargetDesiredState,
+    usernames: string[],
+    ctx: ReconcileContext,
+    now: number,
+  ): Promise<void> {
     try {
       const connector = await this.deps.pool.connectorFor(key, obj);
       await this.cutFirst(obj, target, state, desired, usernames, connector, ctx, now);
     } catch (err) {
-      // Best effort: these Users stay dirty, and the next pass cuts them first.
       ctx.logger.debug({ err }, "cut lane could not run");
     }
-    return done;
-  };
+  }
 
   private async pass(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
     const obj = this.deps.targets.get(key);
@@ -151,6 +170,7 @@ export class TargetSync {
     noteRevocationsDue(state, desired, usernames, now, this.lastUserChange);
     const cut = full ? 0 : await this.cutFirst(obj, target, state, desired, usernames, connector, ctx, now);
     const presumed = full ? new Set<string>() : presumedAbsent(state, target, desired, usernames);
+    await cutsQuiet(state);
     let observed: ObservedAccount[];
     try {
       observed = full
