@@ -6,9 +6,10 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseCommand, positionals, stringFlag, UsageError } from "../args.js";
-import { applyUser, connect, listUsers } from "../cluster.js";
-import { messageOf, type CliIo, type Command } from "../command.js";
+import { connect, listUsers } from "../cluster.js";
+import type { CliIo, Command } from "../command.js";
 import { renderJson } from "../output.js";
+import { applyPlan } from "./apply.js";
 import {
   parseTerminationLimit,
   planImport,
@@ -95,27 +96,16 @@ async function existingUsers(opts: ImportOptions): Promise<ExistingUser[]> {
   }
 }
 
-/** Every person the plan writes, leavers first (revocations before grants of access). */
-function writes(plan: ImportPlan): Person[] {
-  return [...plan.leavers, ...plan.moves, ...plan.hires].map((change) => change.person);
-}
-
 async function apply(plan: ImportPlan, opts: ImportOptions, io: CliIo): Promise<number> {
   const client = connect(opts);
-  let failed = 0;
   try {
-    for (const person of writes(plan)) {
-      try {
-        await applyUser(client, userManifest(person));
-      } catch (err) {
-        failed += 1;
-        io.err(`error: user/${person.name}: ${messageOf(err)}\n`);
-      }
-    }
+    const failures = await applyPlan(client, plan, (phase) => {
+      for (const failure of phase) io.err(`error: user/${failure.name}: ${failure.message}\n`);
+    });
+    return failures.length;
   } finally {
     client.close();
   }
-  return failed;
 }
 
 async function writeManifests(people: readonly Person[], dir: string): Promise<void> {
