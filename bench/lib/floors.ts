@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
+import { jsonClient, type JsonClient } from "../../test/harness/http-json.js";
 
 const run = promisify(execFile);
 const PSQL = `${process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin"}/psql`;
@@ -86,13 +87,21 @@ export async function rawScim(
   body: unknown,
   expected: number | number[],
 ): Promise<unknown> {
-  const answer = await fetch(`${peer.baseURL}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${peer.token}`, "content-type": "application/scim+json" },
-    body: JSON.stringify(body),
-  });
-  const text = await answer.text();
+  const answer = await scimClient(peer).request(method, path, body, "application/scim+json");
   if (![expected].flat().includes(answer.status))
-    throw new Error(`raw ${method} ${path} answered ${answer.status}: ${text}`);
-  return text ? (JSON.parse(text) as unknown) : undefined;
+    throw new Error(`raw ${method} ${path} answered ${answer.status}: ${answer.text}`);
+  return answer.body;
+}
+
+const scimClients = new Map<string, JsonClient>();
+
+/** One keep-alive client per endpoint, so the floor pays no connection setup per request. */
+function scimClient(peer: ScimEndpoint): JsonClient {
+  const key = `${peer.baseURL} ${peer.token}`;
+  let client = scimClients.get(key);
+  if (!client) {
+    client = jsonClient(peer.baseURL, { authorization: `Bearer ${peer.token}`, accept: "*/*" });
+    scimClients.set(key, client);
+  }
+  return client;
 }

@@ -3,11 +3,12 @@
  * installed with the real kubectl, and a small REST client for the benchmark's own writes.
  */
 import { execFile } from "node:child_process";
-import http from "node:http";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+
+import { jsonClient } from "../../test/harness/http-json.js";
 import { freePort } from "../../test/harness/ports.js";
 import { spawnNode, type Child } from "./processes.js";
 
@@ -89,34 +90,14 @@ export async function startBenchKube(compiledRoot?: string): Promise<BenchKube> 
   };
 }
 
-/**
- * REST calls with the admin token over keep-alive sockets (node:http rather than fetch, whose
- * per-request cost on this 2-core machine would come out of the API server's and Roster's CPU).
- */
+/** REST calls with the admin token; throws on a status other than `expected`. */
 function restClient(url: string, token: string): BenchKube["request"] {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  return (method, path, body, contentType = "application/json", expected = [200, 201]) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
-    if (payload !== undefined) {
-      headers["content-type"] = contentType;
-      headers["content-length"] = String(Buffer.byteLength(payload));
-    }
-    return new Promise((resolve, reject) => {
-      const req = http.request(url + path, { method, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", reject);
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          if (!expected.includes(res.statusCode ?? 0))
-            reject(new Error(`${method} ${path} answered ${res.statusCode}: ${text}`));
-          else resolve(text ? (JSON.parse(text) as unknown) : undefined);
-        });
-      });
-      req.on("error", reject);
-      req.end(payload);
-    });
+  const client = jsonClient(url, { authorization: `Bearer ${token}` });
+  return async (method, path, body, contentType = "application/json", expected = [200, 201]) => {
+    const answer = await client.request(method, path, body, contentType);
+    if (!expected.includes(answer.status))
+      throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text}`);
+    return answer.body;
   };
 }
 

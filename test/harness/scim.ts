@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { jsonClient } from "./http-json.js";
 import { freePort } from "./ports.js";
 import { startPostgres } from "./postgres.js";
 
@@ -67,18 +68,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 function peer(name: string, baseURL: string, token: string, stop: () => Promise<void>): ScimPeer {
+  const client = jsonClient(baseURL, { authorization: `Bearer ${token}`, accept: "*/*" }, 16);
   return {
     name,
     baseURL,
     token,
     async request(method, path, body) {
-      const response = await fetch(baseURL + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+      const { status, body: answer } = await client.request(method, path, body, "application/scim+json");
+      return { status, body: answer };
     },
     stop,
   };
