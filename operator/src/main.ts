@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "pino";
-import { Registry } from "prom-client";
+import { Counter, Registry } from "prom-client";
 import { z } from "zod";
 import { ConnectorPool } from "./controllers/connector-pool.js";
 import { connectorBuilder, connectorFingerprint } from "./controllers/connectors/factory.js";
@@ -38,6 +38,7 @@ import {
   loadKubeConfig,
   objectKey,
   realClock,
+  startHeapTrim,
   startProbeServer,
   type ClusterAccess,
   type KubeObject,
@@ -282,10 +283,19 @@ async function main(): Promise<void> {
   logger.level = config.logLevel;
   const operator = await startOperator(config, { logger });
   logger.info({ httpPort: operator.httpPort }, "roster operator started");
+  const trims = new Counter({
+    name: "roster_heap_trims_total",
+    help: "Memory-reducing garbage collections run while idle after a burst of work (needs node --expose-gc).",
+    registers: [operator.registry],
+  });
+  const stopHeapTrim = startHeapTrim({ logger, onTrim: () => trims.inc() });
   const shutdown = installShutdown({
     logger,
     timeoutMs: config.shutdownTimeoutMs,
-    steps: [{ name: "operator", run: () => operator.stop() }],
+    steps: [
+      { name: "heap trim", run: async () => stopHeapTrim() },
+      { name: "operator", run: () => operator.stop() },
+    ],
   });
   void operator.manager.leadershipLost().then(() => shutdown.trigger("lost leadership"));
 }

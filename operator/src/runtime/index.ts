@@ -3,6 +3,7 @@ export { realClock, sleep, type Clock, type TimerHandle } from "./clock.js";
 export { withDeadline, deadlinePassed } from "./deadline.js";
 export { FakeClock, flushPromises } from "./fake-clock.js";
 export { Backoff } from "./backoff.js";
+export { startHeapTrim, HeapTrimPolicy, type GcFunction, type HeapTrimOptions } from "./heap-trim.js";
 export {
   ExponentialBackoffLimiter,
   TokenBucketLimiter,
