@@ -139,6 +139,7 @@ async function runSize(count: number, compiledRoot: string | undefined): Promise
           usedMiB: mib("nodejs_heap_size_used_bytes"),
           totalMiB: mib("nodejs_heap_size_total_bytes"),
           externalMiB: mib("nodejs_external_memory_bytes"),
+          trims: metricSum(metrics, "roster_heap_trims_total"),
         },
         apiServer: await processStats(kube.child.pid),
       });

@@ -13,7 +13,8 @@ export interface PhaseUsage {
   idleAfterSeconds?: number;
   operator: ProcessStats;
   /** The operator's V8 heap as it reports it (prom-client's nodejs_* gauges), MiB. */
-  operatorHeap?: { usedMiB: number; totalMiB: number; externalMiB: number };
+  /** The operator's V8 heap, and how many idle heap trims it ran so far (operator/src/runtime/heap-trim.ts). */
+  operatorHeap?: { usedMiB: number; totalMiB: number; externalMiB: number; trims?: number };
   apiServer: ProcessStats;
 }
 
@@ -198,14 +199,14 @@ export function formatResult(r: SizeResult): string {
     `   (read once the operator is idle: under 3% of a core for ${IDLE_WINDOW_MS / 1000} s; 'idle after' is the wait)`,
   );
   lines.push(
-    "   phase            idle after  operator rss  peak   cpu  heap used/total     API server rss  peak   cpu",
+    "   phase            idle after  operator rss  peak   cpu  heap used/total trims     API server rss  peak   cpu",
   );
   for (const u of r.usage) {
     const o = u.operator;
     const a = u.apiServer;
     const heap = u.operatorHeap ? `${f(u.operatorHeap.usedMiB, 0)}/${f(u.operatorHeap.totalMiB, 0)}` : "-";
     lines.push(
-      `   ${u.phase.padEnd(16)} ${f(u.idleAfterSeconds ?? 0, 1).padStart(9)}s ${f(o.rssMiB, 0).padStart(13)} ${f(o.peakRssMiB, 0).padStart(5)} ${f(o.cpuSeconds, 1).padStart(6)}  ${heap.padStart(15)}     ${f(a.rssMiB, 0).padStart(10)} ${f(a.peakRssMiB, 0).padStart(5)} ${f(a.cpuSeconds, 1).padStart(6)}`,
+      `   ${u.phase.padEnd(16)} ${f(u.idleAfterSeconds ?? 0, 1).padStart(9)}s ${f(o.rssMiB, 0).padStart(13)} ${f(o.peakRssMiB, 0).padStart(5)} ${f(o.cpuSeconds, 1).padStart(6)}  ${heap.padStart(15)} ${String(u.operatorHeap?.trims ?? "-").padStart(5)}     ${f(a.rssMiB, 0).padStart(10)} ${f(a.peakRssMiB, 0).padStart(5)} ${f(a.cpuSeconds, 1).padStart(6)}`,
     );
   }
   lines.push("", "goals");
