@@ -18,6 +18,8 @@ export interface ScimPeer {
   token: string;
   /** A raw SCIM request with the peer's bearer token; the body is parsed JSON (or undefined). */
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  /** The peer's own database, when it has one (Better Auth: PostgreSQL), for white-box reads. */
+  databaseURL?: string;
   stop(): Promise<void>;
 }
 
@@ -89,10 +91,11 @@ export async function startBetterAuthScim(): Promise<ScimPeer> {
     const port = await freePort();
     const args = ["--port", String(port), "--database-url", postgres.connectionString, "--token", token];
     const { child, url } = await spawnPeer("better-auth-server.mjs", args);
-    return peer("better-auth", url, token, async () => {
+    const betterAuth = peer("better-auth", url, token, async () => {
       await stopChild(child);
       await postgres.stop();
     });
+    return { ...betterAuth, databaseURL: postgres.connectionString };
   } catch (err) {
     await postgres.stop();
     throw err;
