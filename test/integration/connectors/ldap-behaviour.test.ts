@@ -95,6 +95,55 @@ describe("OpenLDAP disable", () => {
   });
 });
 
+describe("OpenLDAP disable by the DN the sync last saw (a revocation's cut)", () => {
+  /** Counts the connector's searches (the real ones still run). */
+  function countSearches(target: Connector): () => number {
+    const transport = (target as unknown as { transport: { search: (...args: unknown[]) => unknown } })
+      .transport;
+    const search = transport.search.bind(transport);
+    let count = 0;
+    transport.search = (...args: unknown[]) => {
+      count += 1;
+      return search(...args);
+    };
+    return () => count;
+  }
+
+  it("locks the entry at the known DN without looking the account up", async () => {
+    const username = uniqueUsername("knowndn");
+    const { id } = await connector.apply({
+      op: "create",
+      account: account(username, { password: PASSWORD }),
+    });
+    const searches = countSearches(connector);
+    expect(await connector.apply({ op: "disable", username, knownId: id as string })).toEqual({ id });
+    expect(searches()).toBe(0);
+    expect(values(await readEntry(id as string), "pwdAccountLockedTime")).toEqual(["000001010000Z"]);
+    expect(await canBind(server.url, id as string, PASSWORD)).toBe(false);
+  });
+
+  it("looks the account up (and checks it is owned) when nothing is at the known DN any more", async () => {
+    const username = uniqueUsername("movedn");
+    const { id } = await connector.apply({ op: "create", account: account(username) });
+    const gone = `uid=${uniqueUsername("gone")},${server.peopleDN}`;
+    const searches = countSearches(connector);
+    expect(await connector.apply({ op: "disable", username, knownId: gone })).toEqual({ id });
+    expect(searches()).toBeGreaterThan(0);
+    expect(values(await readEntry(id as string), "pwdAccountLockedTime")).toEqual(["000001010000Z"]);
+  });
+
+  it("refuses, as without a known DN, when the looked-up account is not Roster's", async () => {
+    const username = uniqueUsername("notours");
+    const dn = `uid=${username},${server.peopleDN}`;
+    await withSlapdAdmin(server, (admin) =>
+      admin.add(dn, { objectClass: ["inetOrgPerson"], uid: username, cn: username, sn: "Other" }),
+    );
+    const gone = `uid=${uniqueUsername("gone")},${server.peopleDN}`;
+    await expect(connector.apply({ op: "disable", username, knownId: gone })).rejects.toThrow();
+    expect(values(await readEntry(dn), "pwdAccountLockedTime")).toEqual([]);
+  });
+});
+
 describe("OpenLDAP disable by attribute", () => {
   it("sets the configured attribute while disabled and removes it on enable", async () => {
     const shadow = connect({

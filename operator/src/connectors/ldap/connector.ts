@@ -151,6 +151,12 @@ export class LdapConnector extends DirectoryConnector {
     return this.lock(entry.dn, !enabled);
   }
 
+  /** The disabled mark is set by DN alone: a revocation's disable needs no lookup. */
+  protected override async disableAt(dn: string): Promise<boolean> {
+    await this.lock(dn, true);
+    return true;
+  }
+
   /** Sets or removes the disabled mark; both are idempotent (a replace with no values removes). */
   private async lock(dn: string, locked: boolean): Promise<void> {
     const mark = disabledMark(this.config);

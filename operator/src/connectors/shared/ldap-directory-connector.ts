@@ -68,6 +68,14 @@ export abstract class DirectoryConnector implements Connector {
   protected abstract addAccount(account: DesiredAccount): Promise<{ dn: string; id: string }>;
   /** Enables or disables the account (idempotent). */
   protected abstract setEnabled(entry: Entry, enabled: boolean): Promise<void>;
+  /**
+   * Disables the account at `dn` without reading it first, when the directory allows it; false
+   * when disabling needs the entry (Active Directory rewrites userAccountControl from its value).
+   * Used for a disable by `knownId`: the DN the sync last saw the account owned with.
+   */
+  protected disableAt(_dn: string): Promise<boolean> {
+    return Promise.resolve(false);
+  }
   /** Modifications for an update of mapped attributes (and validUntil where supported). */
   protected abstract updateChanges(
     set: Record<string, AttributeValue | null>,
@@ -235,16 +243,36 @@ export abstract class DirectoryConnector implements Connector {
       case "addRoles":
       case "removeRoles":
         return this.changeRoles(request.username, request.roles, request.op === "addRoles");
+      case "disable":
+        if (request.knownId !== undefined && (await this.disabledByKnownDN(request.knownId)))
+          return { id: request.knownId };
+        return this.setEnabledOf(request.username, false);
       case "enable":
-      case "disable": {
-        const entry = await this.findOwned(request.username);
-        await this.setEnabled(entry, request.op === "enable");
-        return { id: this.observed(entry).id };
-      }
+        return this.setEnabledOf(request.username, true);
       case "delete":
         return this.remove(request.username);
       case "adopt":
         return this.adopt(request.username, request.ownerMarker);
+    }
+  }
+
+  private async setEnabledOf(username: string, enabled: boolean): Promise<ApplyResult> {
+    const entry = await this.findOwned(username);
+    await this.setEnabled(entry, enabled);
+    return { id: this.observed(entry).id };
+  }
+
+  /**
+   * A revocation's disable at the DN the sync last saw the account owned with: no lookup first.
+   * False (look the account up and check its ownership as usual) when the directory needs the
+   * entry to disable, or when no entry is at that DN any more (renamed or deleted meanwhile).
+   */
+  private async disabledByKnownDN(dn: string): Promise<boolean> {
+    try {
+      return await this.disableAt(dn);
+    } catch (err) {
+      if (ldapResultCode(err) === LdapResult.noSuchObject) return false;
+      throw err;
     }
   }
 
