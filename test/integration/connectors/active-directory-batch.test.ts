@@ -11,6 +11,7 @@ import {
   createActiveDirectoryConnector,
   type ActiveDirectoryConnector,
 } from "../../../operator/src/connectors/active-directory/connector.js";
+import { adConnectorInput } from "../../harness/ad-connector.js";
 import { canBind } from "../../harness/slapd.js";
 import { startSambaDc, withSambaAdmin, type SambaDc } from "../../harness/samba.js";
 import { uniqueUsername } from "./contract-suite.js";
@@ -89,14 +90,7 @@ async function addUnowned(username: string): Promise<void> {
 const samba: DirectoryBatchBackend<ActiveDirectoryConnector> = {
   name: "Active Directory",
   connect: () =>
-    createActiveDirectoryConnector({
-      url: dc.url,
-      tls: { insecureSkipVerify: true },
-      bindDN: dc.adminDN,
-      bindPassword: dc.adminPassword,
-      usersBaseDN: peopleDN,
-      groupsBaseDN: groupsDN,
-    }),
+    createActiveDirectoryConnector(adConnectorInput(dc, { usersBaseDN: peopleDN, groupsBaseDN: groupsDN })),
   ownerMarker: "roster.dev/ad-batch",
   password: "Us3r-Pa55word-AD!",
   attributesFor: (username) => ({ displayName: `Person ${username}`, sn: "Tester", title: "Engineer" }),

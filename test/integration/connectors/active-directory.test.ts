@@ -7,6 +7,7 @@
 import { Attribute, Change, type Client, type Entry } from "ldapts";
 import { createActiveDirectoryConnector } from "../../../operator/src/connectors/active-directory/connector.js";
 import type { ActiveDirectoryConnectorInput } from "../../../operator/src/connectors/active-directory/config.js";
+import { adConnectorInput } from "../../harness/ad-connector.js";
 import type { Connector, DesiredAccount } from "../../../operator/src/engine/connector.js";
 import { samAccountName } from "../../../operator/src/connectors/active-directory/quirks.js";
 import { TerminalError } from "../../../operator/src/errors.js";
@@ -48,15 +49,7 @@ beforeAll(async () => {
 afterAll(async () => dc?.stop());
 
 function config(overrides: Partial<ActiveDirectoryConnectorInput> = {}): ActiveDirectoryConnectorInput {
-  return {
-    url: dc.url,
-    tls: { insecureSkipVerify: true },
-    bindDN: dc.adminDN,
-    bindPassword: dc.adminPassword,
-    usersBaseDN: peopleDN,
-    groupsBaseDN: groupsDN,
-    ...overrides,
-  };
+  return adConnectorInput(dc, { usersBaseDN: peopleDN, groupsBaseDN: groupsDN }, overrides);
 }
 
 async function findUser(admin: Client, username: string): Promise<Entry | undefined> {
